@@ -1,0 +1,18 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from . import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("health/", views.health, name="health"),
+    path("accounts/", include("allauth.urls")),
+    path("people/", include("people.urls")),
+    path("programs/", include("programs.urls")),
+    path("matching/", include("matching.urls")),
+    path("notifications/", include("notifications.urls")),
+    path("admin/", admin.site.urls),
+]
+
+handler403 = "mentoring.views.permission_denied"
+handler404 = "mentoring.views.page_not_found"

@@ -1,0 +1,40 @@
+"""Notifications, in the app and by e-mail. Each is recorded once per (recipient, kind, key), so a job that
+runs twice, or a button pressed twice, never sends the same reminder twice."""
+
+from __future__ import annotations
+
+from django.db import models
+
+from people.models import Person
+
+
+class NotificationQuerySet(models.QuerySet["Notification"]):
+    def unread(self) -> NotificationQuerySet:
+        return self.filter(read_at__isnull=True)
+
+
+class Notification(models.Model):
+    recipient = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(max_length=64)
+    key = models.CharField(max_length=200, help_text="What makes this notification unique for its kind.")
+    subject = models.CharField(max_length=200)
+    body = models.TextField()
+    url = models.CharField(max_length=500, blank=True, help_text="Where the recipient acts on it.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["recipient", "kind", "key"], name="notification_once_per_key"),
+        ]
+        indexes = [
+            # The bell counts a person's unread notifications on every page.
+            models.Index(fields=["recipient", "read_at"], name="notification_unread_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} for {self.recipient}: {self.subject}"

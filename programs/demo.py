@@ -1,0 +1,250 @@
+"""Demo programs for ``seed_demo``: three programs in different states with about 300 participants.
+
+Everything goes through the same services as the pages, so the demo holds only what a real HR team
+could have made. A program that already exists (by slug) is left as it is, so running the seed again
+changes nothing. Dates are relative to the day of the first run, so the enrolling program is open.
+"""
+
+from __future__ import annotations
+
+import datetime
+import random
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from people.models import Person, User
+
+from .models import Participant, Program, Question
+from .services import ProgramError
+from .services.config import program_create, program_update_section
+from .services.eligibility import eligibility_problems
+from .services.enrollment import participant_apply, participants_decide
+from .services.lifecycle import program_transition
+from .services.manager_approval import manager_approval_decide
+from .services.playbook import resources_install_defaults
+from .services.training import mentor_training_record
+
+P = Participant.Status
+
+
+@dataclass(frozen=True)
+class DemoProgram:
+    slug: str
+    name: str
+    template: str
+    status: str
+    mentors: int
+    mentees: int
+    # Of the applications, the share approved, waitlisted and declined (the rest stay applied).
+    approved: float
+    waitlisted: float
+    declined: float
+
+
+DEMO_PROGRAMS = [
+    DemoProgram(
+        "first-time-managers-demo", "First-time managers", "first-time-managers", "matching",
+        mentors=60, mentees=120, approved=0.9, waitlisted=0.05, declined=0.02,
+    ),
+    DemoProgram(
+        "women-in-leadership-demo", "Women in leadership", "women-in-leadership", "enrolling",
+        mentors=40, mentees=80, approved=0.5, waitlisted=0.05, declined=0.0,
+    ),
+    DemoProgram(
+        "reverse-digital-skills-demo", "Reverse mentoring: digital skills", "reverse-digital-skills", "draft",
+        mentors=0, mentees=0, approved=0, waitlisted=0, declined=0,
+    ),
+]  # fmt: skip
+
+
+def seed_programs(*, seed: int, by: User, personas: dict[str, Person]) -> list[str]:
+    """Create the demo programs that do not exist yet; return a line per program for the command.
+
+    The demo mentor and mentee are a pair-to-be of the program in matching; no other persona is
+    enrolled anywhere, so the demo mentee can apply to the enrolling program themself.
+    """
+    coordinator, sponsor = personas["coordinator"], personas["sponsor"]
+    spare = {person.pk for person in personas.values()}
+    rng = random.Random(seed)  # noqa: S311 - demo data, not secrets
+    resources_install_defaults()
+    lines: list[str] = []
+    for demo in DEMO_PROGRAMS:
+        existing = Program.objects.filter(slug=demo.slug).first()
+        if existing is not None:
+            lines.append(f"{existing.name}: already there, left as it is.")
+            continue
+        with transaction.atomic():
+            program = _create(demo, by=by, coordinator=coordinator, sponsor=sponsor)
+            first = (
+                {"mentor": personas["mentor"], "mentee": personas["mentee"]}
+                if demo.status == "matching"
+                else {}
+            )
+            counts = _enroll(program, demo, rng=rng, by=by, spare=spare, first=first)
+            if demo.status == Program.Status.MATCHING:
+                program_transition(
+                    program=program, to=Program.Status.MATCHING, by=by, why="Enrollment closed."
+                )
+        lines.append(f"{program.name} ({program.get_status_display().lower()}): {counts}")
+    return lines
+
+
+def _create(demo: DemoProgram, *, by: User, coordinator: Person, sponsor: Person) -> Program:
+    program = program_create(name=demo.name, template_key=demo.template, by=by)
+    Program.objects.filter(pk=program.pk).update(slug=demo.slug)
+    program.refresh_from_db()
+    program_update_section(
+        program=program,
+        section="governance",
+        data={"budget": "40000", "coordinators": [coordinator.pk], "sponsors": [sponsor.pk]},
+        by=by,
+    )
+    if demo.status == Program.Status.DRAFT:
+        return program
+    today = timezone.localdate()
+    if demo.status == Program.Status.MATCHING:
+        # Enrollment ran for a month and closes today; matching is due.
+        offsets = {"enrollment_opens_on": -30, "enrollment_closes_on": 0, "matching_on": 0}
+        offsets |= {"starts_on": 14, "ends_on": 14 + 364}
+    else:
+        offsets = {"enrollment_opens_on": -7, "enrollment_closes_on": 21, "matching_on": 28}
+        offsets |= {"starts_on": 42, "ends_on": 42 + 364}
+    program_update_section(
+        program=program,
+        section="timeline",
+        data={field: today + datetime.timedelta(days=days) for field, days in offsets.items()},
+        by=by,
+    )
+    program_transition(program=program, to=Program.Status.ENROLLING, by=by, why="Demo program opened.")
+    program.refresh_from_db()
+    return program
+
+
+def _enroll(
+    program: Program,
+    demo: DemoProgram,
+    *,
+    rng: random.Random,
+    by: User,
+    spare: set[int],
+    first: dict[str, Person],
+) -> str:
+    questions = list(program.questions.filter(archived_at__isnull=True))
+    people = list(
+        Person.objects.current()
+        .filter(status=Person.Status.ACTIVE)
+        .select_related("department__division", "manager")
+        .order_by("employee_id")
+    )
+    rng.shuffle(people)
+    applied: dict[str, list[Participant]] = {"mentor": [], "mentee": []}
+    taken: set[int] = set()
+    for role, wanted in (("mentor", demo.mentors), ("mentee", demo.mentees)):
+        candidates = [first[role], *people] if role in first else people
+        for person in candidates:
+            if len(applied[role]) >= wanted:
+                break
+            if person.pk in taken or (person.pk in spare and person not in first.values()):
+                continue
+            if role == "mentor" and program.mentor_requirement == Program.MentorRequirement.TRAINED:
+                if eligibility_problems(program=program, person=person, role="mentee"):
+                    continue
+                _ensure_trained(person, rng=rng)
+            try:
+                participant = participant_apply(
+                    program=program,
+                    person=person,
+                    role=role,
+                    answers=_answers(questions, rng),
+                    capacity=rng.randint(1, program.max_mentor_capacity) if role == "mentor" else None,
+                    by=person.user,
+                )
+            except ProgramError:
+                continue
+            taken.add(person.pk)
+            applied[role].append(participant)
+    _decide(program, applied, demo, rng=rng, by=by, always={person.pk for person in first.values()})
+    summary = Participant.objects.filter(program=program)
+    return ", ".join(
+        f"{summary.filter(role=role).count()} {role}s"
+        for role in (Participant.Role.MENTOR, Participant.Role.MENTEE)
+    )
+
+
+def _ensure_trained(person: Person, *, rng: random.Random) -> None:
+    if person.mentor_trainings.exists():
+        return
+    latest = timezone.localdate() - datetime.timedelta(days=30)
+    earliest = max(person.hire_date, latest - datetime.timedelta(days=900))
+    if earliest > latest:
+        return
+    completed = earliest + datetime.timedelta(days=rng.randint(0, (latest - earliest).days))
+    mentor_training_record(person=person, completed_on=completed, by=None)
+
+
+def _answers(questions: list[Question], rng: random.Random) -> dict[int, Any]:
+    answers: dict[int, Any] = {}
+    for question in questions:
+        if not question.required and rng.random() < 0.2:
+            continue
+        kind = question.kind
+        if kind == Question.Kind.SINGLE:
+            answers[question.pk] = rng.choice(question.choices)
+        elif kind == Question.Kind.MULTI:
+            answers[question.pk] = rng.sample(
+                question.choices, k=rng.randint(1, min(3, len(question.choices)))
+            )
+        elif kind == Question.Kind.SCALE:
+            answers[question.pk] = rng.randint(1, 5)
+        elif kind == Question.Kind.NUMBER:
+            answers[question.pk] = rng.randint(0, 15)
+        else:
+            answers[question.pk] = rng.choice(
+                [
+                    "Getting better at giving difficult feedback.",
+                    "Learning how other parts of the organization work.",
+                    "Planning the next step in my career.",
+                    "Sharing what I learned the hard way.",
+                ]
+            )
+    return answers
+
+
+def _decide(
+    program: Program,
+    applied: dict[str, list[Participant]],
+    demo: DemoProgram,
+    *,
+    rng: random.Random,
+    by: User,
+    always: set[int],
+) -> None:
+    for participants in applied.values():
+        # Manager approval first, where the program asks for it.
+        for participant in participants:
+            manager = participant.person.manager
+            if participant.manager_approval == Participant.ManagerApproval.PENDING and manager is not None:
+                manager_approval_decide(
+                    participant=participant, manager=manager, approve=True, reason="", by=manager.user
+                )
+        # The demo personas are always approved; the others at the program's rates.
+        sure = [p for p in participants if p.person_id in always]
+        ready = [p for p in participants if p.person_id not in always]
+        rng.shuffle(ready)
+        ready = sure + ready
+        n = len(ready)
+        cut_approved = int(n * demo.approved)
+        cut_waitlisted = cut_approved + int(n * demo.waitlisted)
+        cut_declined = cut_waitlisted + int(n * demo.declined)
+        for to, chosen, reason in (
+            (P.APPROVED, ready[:cut_approved], ""),
+            (P.WAITLISTED, ready[cut_approved:cut_waitlisted], "The program is full; you are next in line."),
+            (P.DECLINED, ready[cut_waitlisted:cut_declined], "This round is for people new to managing."),
+        ):
+            if chosen:
+                participants_decide(
+                    program=program, participant_ids=[p.pk for p in chosen], to=to, reason=reason, by=by
+                )
