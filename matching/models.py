@@ -43,14 +43,6 @@ class MatchRun(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-pk"]
-        constraints = [
-            # A program's pairs are published from one run only.
-            models.UniqueConstraint(
-                fields=["program"],
-                condition=Q(status="published"),
-                name="match_run_one_published_per_program",
-            ),
-        ]
 
     def __str__(self) -> str:
         return f"Match run {self.pk} of {self.program} ({self.get_status_display()})"

@@ -119,10 +119,6 @@ class Migration(migrations.Migration):
                 'ordering': ['-score', 'pk'],
             },
         ),
-        migrations.AddConstraint(
-            model_name='matchrun',
-            constraint=models.UniqueConstraint(condition=models.Q(('status', 'published')), fields=('program',), name='match_run_one_published_per_program'),
-        ),
         migrations.AddIndex(
             model_name='mentorrequest',
             index=models.Index(fields=['status', 'expires_at'], name='mentor_request_expiry_idx'),

@@ -16,7 +16,7 @@ from datetime import timedelta
 from typing import Any
 
 import numpy as np
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Count
 from django.template.defaultfilters import pluralize
 from django.utils import timezone
@@ -444,6 +444,18 @@ def match_run_rerun(*, run: MatchRun, by: User | None) -> MatchRun:
     return new
 
 
+def match_run_discard(*, run: MatchRun, by: User | None) -> MatchRun:
+    """Set aside a run waiting for review without publishing it; it is kept, discarded, for audit."""
+    if MatchRun.objects.filter(pk=run.pk, status=R.DONE).update(status=R.DISCARDED) == 0:
+        run.refresh_from_db(fields=["status"])
+        raise MatchingError(
+            f"Only a run ready for review can be discarded; this one is {run.get_status_display().lower()}."
+        )
+    logger.info("match run %s discarded by %s", run.pk, getattr(by, "pk", None))
+    run.status = R.DISCARDED
+    return run
+
+
 # --- Publishing ---------------------------------------------------------------------------------------------
 
 
@@ -489,6 +501,7 @@ def match_run_publish(*, run: MatchRun, by: User | None) -> MatchRun:
     """Make every proposal a pair at once, mark the run published, move the program to running, and
     introduce each pair; refused with nothing changed when the run or the program was published before."""
     with transaction.atomic():
+        # Locks the program too (a join under FOR UPDATE), so two runs of it never publish at once.
         locked = MatchRun.objects.select_for_update().select_related("program").get(pk=run.pk)
         program = locked.program
         if locked.status == R.PUBLISHED:
@@ -496,23 +509,21 @@ def match_run_publish(*, run: MatchRun, by: User | None) -> MatchRun:
                 f"This run was already published on {timezone.localtime(locked.published_at):%d %b %Y}; "
                 "its pairs exist."
             )
-        earlier = MatchRun.objects.filter(program=program, status=R.PUBLISHED).first()
-        if earlier is not None:
+        later = published_since(locked)
+        if later is not None:
             raise MatchingError(
-                f"Pairs of {program.name} were already published from run {earlier.pk}; a program publishes "
-                "one run. Pair the remaining mentees one at a time with re-match."
+                f"Pairs were published from run {later.pk} after this run started, so its proposals are out "
+                "of date. Start a new run to pair whoever is left."
             )
         _reviewable(locked)
         locked.status = R.PUBLISHED
         locked.published_at = timezone.now()
         locked.published_by = by
-        try:
-            with transaction.atomic():
-                locked.save(update_fields=["status", "published_at", "published_by"])
-        except IntegrityError as error:
-            raise MatchingError(
-                f"Pairs of {program.name} were already published from another run."
-            ) from error
+        locked.save(update_fields=["status", "published_at", "published_by"])
+        # Other runs ready for review counted on the places this one just took.
+        MatchRun.objects.filter(program=program, status=R.DONE).exclude(pk=locked.pk).update(
+            status=R.DISCARDED
+        )
         proposals = list(
             locked.proposals.select_related(
                 "mentor__person__department", "mentee__person__department"
@@ -555,12 +566,24 @@ def match_run_publish(*, run: MatchRun, by: User | None) -> MatchRun:
 # --- Re-matching one mentee -------------------------------------------------------------------------------
 
 
+def published_since(run: MatchRun) -> MatchRun | None:
+    """The latest run of the program published after ``run`` was started: its pairs took places ``run``
+    counted on, so ``run`` can no longer be published."""
+    return (
+        MatchRun.objects.filter(
+            program_id=run.program_id, status=R.PUBLISHED, published_at__gt=run.created_at
+        )
+        .exclude(pk=run.pk)
+        .order_by("-published_at")
+        .first()
+    )
+
+
 def rematch_waits_for_review(program: Program) -> bool:
     """Whether a run ready for review could still be published: a re-match makes its pair at once and
-    could take a place that run's proposals count on. Once a run is published, later runs are guides only
-    (a program publishes one run) and never hold re-matching back."""
-    runs = MatchRun.objects.filter(program=program)
-    return runs.filter(status=R.DONE).exists() and not runs.filter(status=R.PUBLISHED).exists()
+    could take a place that run's proposals count on. Publishing a run discards the others, so any run
+    still ready for review started after the last publication."""
+    return MatchRun.objects.filter(program=program, status=R.DONE).exists()
 
 
 def mentee_rematch(*, mentee: Participant, by: User | None) -> tuple[Mentorship, list[dict]]:
@@ -575,7 +598,7 @@ def mentee_rematch(*, mentee: Participant, by: User | None) -> tuple[Mentorship,
     _check_participant(program, mentee, Participant.Role.MENTEE)
     if rematch_waits_for_review(program):
         raise MatchingError(
-            "A run is waiting for review: publish it or re-run before re-matching one mentee."
+            "A run is waiting for review: publish or discard it before re-matching one mentee."
         )
     with transaction.atomic():
         rp = run_pool(program)

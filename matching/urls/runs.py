@@ -17,6 +17,7 @@ urlpatterns = [
         name="proposal_swap",
     ),
     path("<slug:slug>/runs/<int:pk>/rerun/", runs.run_rerun_view, name="run_rerun"),
+    path("<slug:slug>/runs/<int:pk>/discard/", runs.run_discard_view, name="run_discard"),
     path("<slug:slug>/runs/<int:pk>/publish/", runs.run_publish_view, name="run_publish"),
     path(
         "<slug:slug>/mentees/<int:participant_pk>/rematch/", runs.mentee_rematch_view, name="mentee_rematch"

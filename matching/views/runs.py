@@ -24,6 +24,7 @@ from matching.services import MatchingError
 from matching.services.quality import explain, why_line
 from matching.services.runs import (
     ACTIVE_STATUSES,
+    match_run_discard,
     match_run_publish,
     match_run_rerun,
     match_run_start,
@@ -31,6 +32,7 @@ from matching.services.runs import (
     proposal_forbid,
     proposal_pin,
     proposal_swap,
+    published_since,
     rematch_waits_for_review,
     swap_alternatives,
 )
@@ -91,6 +93,11 @@ def run_list(request: HttpRequest, slug: str) -> HttpResponse:
             "can_start": program.status in MATCHABLE and not busy,
             "busy": busy,
             "can_rematch": can_rematch,
+            "waiting_run": (
+                program.match_runs.filter(status=MatchRun.Status.DONE).first()
+                if program.status in MATCHABLE and not can_rematch
+                else None
+            ),
             "unpaired": unpaired,
         },
     )
@@ -129,11 +136,7 @@ def run_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             request.GET.get("upage")
         )
         reviewable = run.status == MatchRun.Status.DONE
-        earlier = (
-            program.match_runs.filter(status=MatchRun.Status.PUBLISHED).exclude(pk=run.pk).first()
-            if reviewable
-            else None
-        )
+        earlier = published_since(run) if reviewable else None
         rematchable: set[int] = set()
         pairs_published = run.status == MatchRun.Status.PUBLISHED or earlier is not None
         if pairs_published and program.status in MATCHABLE:
@@ -264,6 +267,19 @@ def run_rerun_view(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         return redirect(run.get_absolute_url())
     messages.success(request, "A new run has started with the pins and forbids in force.")
     return redirect(new.get_absolute_url())
+
+
+@login_required
+@require_POST
+def run_discard_view(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    _program, run = get_run_for_manager(request.user, slug, pk)
+    try:
+        match_run_discard(run=run, by=request.user)
+    except MatchingError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, f"Run {run.pk} was discarded; nothing changed for participants.")
+    return redirect(run.get_absolute_url())
 
 
 @login_required

@@ -371,7 +371,7 @@ def test_a_published_run_offers_a_rematch_to_its_unmatched_mentees(
     assert "Waiting Mentee is now paired with Only Mentor (score 50" in messages_of(response)
 
 
-def test_a_later_run_of_a_published_program_is_a_guide_with_rematch_buttons(
+def test_a_later_run_of_a_published_program_pairs_newcomers_and_holds_rematch_until_reviewed(
     client, coordinator, person_with, matching_program, hr_admin, django_capture_on_commit_callbacks
 ):
     person_with("mentor", [L], capacity=2, name="Only Mentor")
@@ -380,14 +380,22 @@ def test_a_later_run_of_a_published_program_is_a_guide_with_rematch_buttons(
         run=run_now(matching_program, hr_admin, django_capture_on_commit_callbacks), by=hr_admin
     )
     late = person_with("mentee", [L], name="Late Mentee")
-    guide = run_now(matching_program, hr_admin, django_capture_on_commit_callbacks)
+    later = run_now(matching_program, hr_admin, django_capture_on_commit_callbacks)
     client.force_login(coordinator)
-    page = client.get(guide.get_absolute_url()).content.decode()
-    assert "Use this run as a guide" in page and "Publish…" not in page
-    assert (
-        reverse("matching:mentee_rematch", args=[matching_program.slug, late.pk]) not in page
-    )  # it has a proposal
-    assert (
-        reverse("matching:mentee_rematch", args=[matching_program.slug, late.pk])
-        in client.get(reverse("matching:run_list", args=[matching_program.slug])).content.decode()
+    page = client.get(later.get_absolute_url()).content.decode()
+    assert "Late Mentee" in page and "Publish…" in page and "out of date" not in page
+    rematch = reverse("matching:mentee_rematch", args=[matching_program.slug, late.pk])
+    runs_page = client.get(reverse("matching:run_list", args=[matching_program.slug])).content.decode()
+    assert f"Run {later.pk}</a> is waiting for review" in runs_page and rematch not in runs_page
+    response = client.post(
+        reverse("matching:run_discard", args=[matching_program.slug, later.pk]), follow=True
     )
+    assert f"Run {later.pk} was discarded" in messages_of(response)
+    later.refresh_from_db()
+    assert later.status == MatchRun.Status.DISCARDED
+    runs_page = client.get(reverse("matching:run_list", args=[matching_program.slug])).content.decode()
+    assert rematch in runs_page and "is waiting for review" not in runs_page
+    response = client.post(
+        reverse("matching:run_discard", args=[matching_program.slug, later.pk]), follow=True
+    )
+    assert "Only a run ready for review can be discarded" in messages_of(response)

@@ -14,6 +14,7 @@ from matching.services.mentorships import mentorship_create, mentorship_transiti
 from matching.services.quality import BELOW_MINIMUM, CAPACITY_EXHAUSTED, NO_ELIGIBLE_MENTOR, NOT_NEEDED
 from matching.services.runs import (
     STALE_AFTER,
+    match_run_discard,
     match_run_execute,
     match_run_publish,
     match_run_rerun,
@@ -275,11 +276,40 @@ def test_publishing_twice_is_refused_and_changes_nothing(
     match_run_publish(run=run, by=hr_admin)
     with pytest.raises(MatchingError, match="already published"):
         match_run_publish(run=run, by=hr_admin)
-    second = run_now(matching_program, hr_admin, django_capture_on_commit_callbacks)  # program is running
-    with pytest.raises(MatchingError, match="already published from run"):
-        match_run_publish(run=second, by=hr_admin)
-    second.refresh_from_db()
-    assert second.status == MatchRun.Status.DONE
+    run.refresh_from_db()
+    assert run.status == MatchRun.Status.PUBLISHED
+    assert Mentorship.objects.count() == 2 and Notification.objects.count() == 4
+
+
+def test_a_later_run_pairs_newcomers_and_publishes_alongside_the_first(
+    person_with, matching_program, hr_admin, django_capture_on_commit_callbacks
+):
+    person_with("mentor", [L], capacity=1, name="A")
+    person_with("mentee", [L], name="x")
+    first = run_now(matching_program, hr_admin, django_capture_on_commit_callbacks)
+    match_run_publish(run=first, by=hr_admin)
+    person_with("mentor", [C], capacity=1, name="B")
+    person_with("mentee", [C], name="late")
+    later = run_now(matching_program, hr_admin, django_capture_on_commit_callbacks)  # program is running
+    assert pairs_of(later) == {("late", "B"): 100.0}
+    match_run_publish(run=later, by=hr_admin)
+    pairs = Mentorship.objects.select_related("mentee__person", "run")
+    assert {(p.mentee.person.full_name, p.run_id) for p in pairs} == {("x", first.pk), ("late", later.pk)}
+
+
+def test_publishing_discards_the_other_runs_and_refuses_one_that_started_before_it(
+    blocking_pool, matching_program, hr_admin, django_capture_on_commit_callbacks
+):
+    other = run_now(matching_program, hr_admin, django_capture_on_commit_callbacks)
+    chosen = run_now(matching_program, hr_admin, django_capture_on_commit_callbacks)
+    with django_capture_on_commit_callbacks(execute=False):
+        stale = match_run_start(program=matching_program, by=hr_admin)  # queued, not yet executed
+    MatchRun.objects.filter(pk=stale.pk).update(status=MatchRun.Status.DONE)  # as if it had just finished
+    match_run_publish(run=chosen, by=hr_admin)
+    other.refresh_from_db()
+    assert other.status == MatchRun.Status.DISCARDED
+    with pytest.raises(MatchingError, match=f"published from run {chosen.pk} after this run started"):
+        match_run_publish(run=stale, by=hr_admin)
     assert Mentorship.objects.count() == 2 and Notification.objects.count() == 4
 
 
@@ -388,7 +418,7 @@ def test_pins_never_exceed_a_mentors_capacity_and_a_later_decision_replaces_an_e
     assert PairRule.objects.filter(kind=PairRule.Kind.PIN).count() == 1
 
 
-def test_a_later_run_of_a_published_program_never_holds_rematching_back(
+def test_a_run_waiting_for_review_holds_rematching_until_it_is_published_or_discarded(
     person_with, matching_program, hr_admin, django_capture_on_commit_callbacks
 ):
     person_with("mentor", [L], capacity=2, name="M")
@@ -396,10 +426,15 @@ def test_a_later_run_of_a_published_program_never_holds_rematching_back(
     run = run_now(matching_program, hr_admin, django_capture_on_commit_callbacks)
     match_run_publish(run=run, by=hr_admin)
     late = person_with("mentee", [L], name="late")
-    guide = run_now(matching_program, hr_admin, django_capture_on_commit_callbacks)
-    assert guide.status == MatchRun.Status.DONE and pairs_of(guide) == {("late", "M"): 100.0}
+    later = run_now(matching_program, hr_admin, django_capture_on_commit_callbacks)
+    assert later.status == MatchRun.Status.DONE and pairs_of(later) == {("late", "M"): 100.0}
+    with pytest.raises(MatchingError, match="A run is waiting for review"):
+        mentee_rematch(mentee=late, by=hr_admin)
+    match_run_discard(run=later, by=hr_admin)
     pair, _ = mentee_rematch(mentee=late, by=hr_admin)
     assert pair.mentor.person.full_name == "M"
+    with pytest.raises(MatchingError, match="Only a run ready for review can be discarded"):
+        match_run_discard(run=later, by=hr_admin)
 
 
 def test_a_pin_replaces_a_forbid_but_never_brings_back_a_pair_that_ended_early(
