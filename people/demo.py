@@ -218,6 +218,7 @@ PERSONAS = [
     DemoPersona("hr_admin", "hr.admin@example.com", "HR admin", "People and Culture", (5, 6)),
     DemoPersona("coordinator", "coordinator@example.com", "Coordinator", "People and Culture", (4,)),
     DemoPersona("mentor", "mentor@example.com", "Mentor", "Oncology", (5, 6)),
+    DemoPersona("second_mentor", "second.mentor@example.com", "Second mentor", None, (5, 6)),
     DemoPersona("mentee", "mentee@example.com", "Mentee", "Platform Engineering", (2,)),
     DemoPersona("committee", "committee@example.com", "Committee member", "Genomics", (7,)),
     DemoPersona("sponsor", "sponsor@example.com", "Sponsor", None, (8,)),

@@ -63,7 +63,8 @@ DEMO_PROGRAMS = [
 def seed_programs(*, seed: int, by: User, personas: dict[str, Person]) -> list[str]:
     """Create the demo programs that do not exist yet; return a line per program for the command.
 
-    The demo mentor and mentee are a pair-to-be of the program in matching; no other persona is
+    The demo mentors and mentee are approved in the program in matching (mentees there may choose their
+    mentor, and the coordinators batch-match the rest); no other persona is
     enrolled anywhere, so the demo mentee can apply to the enrolling program themself.
     """
     coordinator, sponsor = personas["coordinator"], personas["sponsor"]
@@ -79,7 +80,7 @@ def seed_programs(*, seed: int, by: User, personas: dict[str, Person]) -> list[s
         with transaction.atomic():
             program = _create(demo, by=by, coordinator=coordinator, sponsor=sponsor)
             first = (
-                {"mentor": personas["mentor"], "mentee": personas["mentee"]}
+                {"mentor": [personas["mentor"], personas["second_mentor"]], "mentee": [personas["mentee"]]}
                 if demo.status == "matching"
                 else {}
             )
@@ -106,6 +107,8 @@ def _create(demo: DemoProgram, *, by: User, coordinator: Person, sponsor: Person
         return program
     today = timezone.localdate()
     if demo.status == Program.Status.MATCHING:
+        # Mentees may choose their mentor; the coordinators batch-match everyone who does not.
+        program_update_section(program=program, section="matching", data={"matching_mode": "both"}, by=by)
         # Enrollment ran for a month and closes today; matching is due.
         offsets = {"enrollment_opens_on": -30, "enrollment_closes_on": 0, "matching_on": 0}
         offsets |= {"starts_on": 14, "ends_on": 14 + 364}
@@ -130,7 +133,7 @@ def _enroll(
     rng: random.Random,
     by: User,
     spare: set[int],
-    first: dict[str, Person],
+    first: dict[str, list[Person]],
 ) -> str:
     questions = list(program.questions.filter(archived_at__isnull=True))
     people = list(
@@ -142,12 +145,12 @@ def _enroll(
     rng.shuffle(people)
     applied: dict[str, list[Participant]] = {"mentor": [], "mentee": []}
     taken: set[int] = set()
+    sure = {person.pk for persons in first.values() for person in persons}
     for role, wanted in (("mentor", demo.mentors), ("mentee", demo.mentees)):
-        candidates = [first[role], *people] if role in first else people
-        for person in candidates:
+        for person in [*first.get(role, []), *people]:
             if len(applied[role]) >= wanted:
                 break
-            if person.pk in taken or (person.pk in spare and person not in first.values()):
+            if person.pk in taken or (person.pk in spare and person.pk not in sure):
                 continue
             if role == "mentor" and program.mentor_requirement == Program.MentorRequirement.TRAINED:
                 if eligibility_problems(program=program, person=person, role="mentee"):
@@ -166,7 +169,7 @@ def _enroll(
                 continue
             taken.add(person.pk)
             applied[role].append(participant)
-    _decide(program, applied, demo, rng=rng, by=by, always={person.pk for person in first.values()})
+    _decide(program, applied, demo, rng=rng, by=by, always=sure)
     summary = Participant.objects.filter(program=program)
     return ", ".join(
         f"{summary.filter(role=role).count()} {role}s"

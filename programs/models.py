@@ -13,6 +13,18 @@ from django.urls import reverse
 
 from people.models import Department, Division, Person
 
+# The work profile fields a program may show mentees choosing a mentor; the name is always shown.
+MENTOR_PROFILE_FIELDS = [
+    ("title", "Job title"),
+    ("department", "Department"),
+    ("division", "Division"),
+    ("location", "Location"),
+]
+
+
+def default_mentor_profile_fields() -> list[str]:
+    return [key for key, _label in MENTOR_PROFILE_FIELDS]
+
 
 class Program(models.Model):
     class Kind(models.TextChoices):
@@ -93,6 +105,8 @@ class Program(models.Model):
         default=5, help_text="Mentor 1-3 levels more senior (reversed for reverse mentoring)."
     )
     weight_same_location = models.PositiveSmallIntegerField(default=2)
+    # What mentees choosing a mentor see of each mentor besides the name (MENTOR_PROFILE_FIELDS).
+    mentor_profile_fields = models.JSONField(default=default_mentor_profile_fields, blank=True)
 
     # Approvals
     enrollment_approval = models.BooleanField(
@@ -241,6 +255,9 @@ class Question(models.Model):
     match_rule = models.CharField(max_length=16, choices=MatchRule.choices, default=MatchRule.NONE)
     weight = models.PositiveSmallIntegerField(default=5)
     hard = models.BooleanField(default=False, help_text="Must hold for a pair to be made.")
+    shown_to_mentees = models.BooleanField(
+        default=False, help_text="Mentees choosing a mentor see the mentors' answers to it."
+    )
     # A question with answers is archived, never deleted, so no answer is lost.
     archived_at = models.DateTimeField(null=True, blank=True)
 

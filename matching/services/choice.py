@@ -8,9 +8,9 @@ becomes pending. Acceptance (``mentor_request_accept``) makes the pair under the
 other pairing, so a mentor never goes past capacity however many acceptances happen at once, and it
 cancels the mentee's other requests.
 
-What a mentee sees of a mentor: the program has no per-field visibility setting yet, so suggestions and
-requests show the same fixed, work-related fields to everyone: name, title, department, division and
-location (``PROFILE_FIELDS``). Questionnaire answers are never shown to mentees.
+What a mentee sees of a mentor (``mentor_profiles``): the name, the work profile fields the program marks
+as visible (``Program.mentor_profile_fields``) and the mentor's answers to the questions marked
+``shown_to_mentees``; no other answer, and never a score's per-criterion data beyond its explanation.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from django.db import transaction
@@ -29,7 +30,7 @@ from matching.pool import load_pool
 from matching.scoring import Pool, breakdown, score_block
 from people.models import Person, User
 from people.permissions import person_for_user
-from programs.models import Participant, Program
+from programs.models import Answer, Participant, Program, default_mentor_profile_fields
 
 from ..models import MentorRequest, Mentorship, PairRule
 from . import MatchingError
@@ -42,8 +43,6 @@ MAX_REQUESTS = 3
 ANSWER_DAYS = 3
 # How many suggestions a mentee sees by default.
 SUGGESTIONS = 5
-# The mentor's fields a mentee sees (there is no per-program visibility setting yet).
-PROFILE_FIELDS = ("name", "title", "department", "division", "location")
 # Program states in which mentees may ask and mentors answer.
 OPEN_STATUSES = (Program.Status.ENROLLING, Program.Status.MATCHING, Program.Status.RUNNING)
 CHOICE_MODES = (Program.MatchingMode.MENTEE_CHOICE, Program.MatchingMode.BOTH)
@@ -56,24 +55,59 @@ FULL_REASON = "The mentor had no free place left."
 
 @dataclass(frozen=True)
 class Profile:
-    """What a mentee is shown of a mentor (see ``PROFILE_FIELDS``)."""
+    """What one person is shown of another: the name, the visible work fields (hidden ones are empty) and
+    answers shown as (question, answer) pairs."""
 
     name: str
     title: str
     department: str
     division: str
     location: str
+    answers: tuple[tuple[str, str], ...] = ()
 
     @classmethod
-    def of(cls, person: Person) -> Profile:
+    def of(
+        cls, person: Person, *, shown: Iterable[str] | None = None, answers: Iterable[tuple[str, str]] = ()
+    ) -> Profile:
+        """``shown``: the work fields to fill (all when None)."""
+        visible = set(default_mentor_profile_fields() if shown is None else shown)
         department = person.department
+        division = department.division.name if department and department.division_id else ""
         return cls(
             name=person.full_name,
-            title=person.title,
-            department=department.name if department else "",
-            division=department.division.name if department and department.division_id else "",
-            location=person.location,
+            title=person.title if "title" in visible else "",
+            department=department.name if department and "department" in visible else "",
+            division=division if "division" in visible else "",
+            location=person.location if "location" in visible else "",
+            answers=tuple(answers),
         )
+
+
+def _answer_text(value: Any) -> str:
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    return "" if value is None else str(value).strip()
+
+
+def mentor_profiles(program: Program, mentors: Iterable[Participant]) -> dict[int, Profile]:
+    """What a mentee of ``program`` sees of each mentor, by participant id (one query for the answers)."""
+    mentors = list(mentors)
+    shown: dict[int, list[tuple[str, str]]] = {}
+    answers = (
+        Answer.objects.filter(
+            participant__in=mentors, question__shown_to_mentees=True, question__archived_at__isnull=True
+        )
+        .select_related("question")
+        .order_by("question__order", "question_id")
+    )
+    for answer in answers:
+        text = _answer_text(answer.value)
+        if text:
+            shown.setdefault(answer.participant_id, []).append((answer.question.mentor_text, text))
+    return {
+        m.pk: Profile.of(m.person, shown=program.mentor_profile_fields, answers=shown.get(m.pk, ()))
+        for m in mentors
+    }
 
 
 @dataclass(frozen=True)
@@ -195,13 +229,14 @@ def suggestions_for(*, mentee: Participant, limit: int = SUGGESTIONS) -> list[Su
     # Best score first; among equal scores, the earlier participant (a stable, explainable order).
     order = candidates[np.lexsort((candidates, -scores[candidates]))][:limit]
     suggestions = []
+    profiles = mentor_profiles(program, [mentors[int(pool.mentor_ids[j])][0] for j in order.tolist()])
     for j in order.tolist():
         mentor, taken = mentors[int(pool.mentor_ids[j])]
         reasons, weak = explain(pool, row, j)
         suggestions.append(
             Suggestion(
                 mentor=mentor,
-                profile=Profile.of(mentor.person),
+                profile=profiles[mentor.pk],
                 score=float(scores[j]),
                 reasons=reasons,
                 weak_point=weak,

@@ -27,7 +27,7 @@ from programs.models import Participant, Program, Resource
 from programs.services import ProgramError
 from programs.services.lifecycle import program_transition
 
-from ..models import MatchRun, Mentorship, PairRule, Proposal
+from ..models import MatchRun, MentorRequest, Mentorship, PairRule, Proposal
 from ..pool import load_pool
 from ..scoring import Pool, QuestionCriterion, score_block
 from ..solver import match
@@ -55,6 +55,8 @@ class RunPool:
     pool: Pool
     mentee_index: dict[int, int]  # participant id -> row
     mentor_index: dict[int, int]  # participant id -> column
+    # Mentees left out because a mentor they chose has yet to answer (mentee-choice or "both" mode).
+    choosing: int = 0
 
 
 def _ended_early_pairs(program: Program) -> list[tuple[int, int]]:
@@ -106,7 +108,8 @@ def _subset(pool: Pool, mentees: np.ndarray, mentors: np.ndarray, capacity: np.n
 
 def run_pool(program: Program, *, forbidden: list[tuple[int, int]] | None = None) -> RunPool:
     """The program's approved participants still to pair: mentees without a current pair and mentors with
-    places left (capacity minus current pairs), with forbidden and ended-early pairs ruled out."""
+    places left (capacity minus current pairs), with forbidden and ended-early pairs ruled out. Mentees
+    waiting for an answer to their own choice of mentor are left to it."""
     if forbidden is None:
         forbidden = _forbidden_pairs(program)
     pool = load_pool(program, forbidden=forbidden)
@@ -115,12 +118,21 @@ def run_pool(program: Program, *, forbidden: list[tuple[int, int]] | None = None
         [mentor_taken.get(int(pk), 0) for pk in pool.mentor_ids], dtype=np.int64
     )
     mentors = np.flatnonzero(free > 0)
-    mentees = np.flatnonzero([mentee_taken.get(int(pk), 0) == 0 for pk in pool.mentee_ids])
+    choosing = set(
+        MentorRequest.objects.filter(
+            program=program, status__in=(MentorRequest.Status.PENDING, MentorRequest.Status.QUEUED)
+        ).values_list("mentee_id", flat=True)
+    )
+    unpaired = [int(pk) for pk in pool.mentee_ids if mentee_taken.get(int(pk), 0) == 0]
+    waiting = sum(1 for pk in unpaired if pk in choosing)
+    to_pair = {pk for pk in unpaired if pk not in choosing}
+    mentees = np.flatnonzero([int(pk) in to_pair for pk in pool.mentee_ids])
     pool = _subset(pool, mentees, mentors, free[mentors])
     return RunPool(
         pool=pool,
         mentee_index={int(pk): n for n, pk in enumerate(pool.mentee_ids)},
         mentor_index={int(pk): n for n, pk in enumerate(pool.mentor_ids)},
+        choosing=waiting,
     )
 
 
@@ -272,6 +284,7 @@ def _execute(run: MatchRun) -> None:
         )
     ]
     stats = report(program, pool, assignment.score, assignment.mentee, quality, skipped)
+    stats["choosing"] = rp.choosing
     with transaction.atomic():
         Proposal.objects.filter(run=run).delete()
         Proposal.objects.bulk_create(proposals, batch_size=1000)

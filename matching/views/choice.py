@@ -24,6 +24,7 @@ from matching.services.choice import (
     OPEN,
     Profile,
     choice_open,
+    mentor_profiles,
     mentor_request_accept,
     mentor_request_decline,
     mentor_requests_create,
@@ -116,11 +117,13 @@ def choose(request: HttpRequest, slug: str) -> HttpResponse:
     elif request.method == "POST":
         messages.error(request, why_not)
         return redirect("matching:choose", program.slug)
+    profiles = mentor_profiles(program, [r.mentor for r in made])
     context = {
         "program": program,
         "mentee": mentee,
+        # A mentee sees all of their own mentor's work profile; of others, what the program shows.
         "pairs": [(pair, Profile.of(pair.mentor.person)) for pair in pairs],
-        "requests": [(r, Profile.of(r.mentor.person)) for r in reversed(made)],
+        "requests": [(r, profiles[r.mentor_id]) for r in reversed(made)],
         "why_not": why_not,
         "suggestions": suggestions,
         "form": form,

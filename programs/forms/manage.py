@@ -13,7 +13,7 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 
 from people.models import Department, Division, Person
-from programs.models import KeyResult, Program
+from programs.models import MENTOR_PROFILE_FIELDS, KeyResult, Program
 from programs.selectors import directory_locations
 from programs.services.config import (
     LABELS,
@@ -157,6 +157,7 @@ class MatchingForm(SectionForm):
         ("matching_mode", "matching_priority", "min_match_score"),
         ("weight_different_department", "weight_different_division"),
         ("weight_mentor_senior", "weight_same_location"),
+        ("mentor_profile_fields",),
     ]
 
     default_mentor_capacity = _int_field(
@@ -177,6 +178,16 @@ class MatchingForm(SectionForm):
         "weight_mentor_senior", help_text="Weight 0-10. For reverse mentoring, the mentee is the senior one."
     )
     weight_same_location = _int_field("weight_same_location", help_text="Weight 0-10.")
+    mentor_profile_fields = forms.MultipleChoiceField(
+        label=LABELS["mentor_profile_fields"],
+        choices=MENTOR_PROFILE_FIELDS,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=(
+            "In mentee-choice mode, what each suggested mentor's card shows besides the name. Answers to "
+            "questions marked 'show mentors' answers' appear too."
+        ),
+    )
 
 
 class ApprovalsForm(SectionForm):

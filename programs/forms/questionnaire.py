@@ -75,6 +75,11 @@ class QuestionForm(forms.Form):
     hard = forms.BooleanField(
         label="Must hold (a hard rule: pairs that break it are never proposed)", required=False
     )
+    shown_to_mentees = forms.BooleanField(
+        label="Show mentors' answers to mentees choosing a mentor",
+        required=False,
+        help_text="In mentee-choice programs, each suggested mentor's answer appears on their card.",
+    )
 
     def __init__(
         self,

@@ -22,7 +22,7 @@ from django.utils.text import slugify
 
 from people.models import MAX_JOB_LEVEL, MIN_JOB_LEVEL, Department, Division, Person, User
 from people.permissions import person_for_user
-from programs.models import KeyResult, Program, Question, Resource
+from programs.models import MENTOR_PROFILE_FIELDS, KeyResult, Program, Question, Resource
 from programs.selectors import directory_locations
 from programs.starter_templates import STARTER_TEMPLATES
 
@@ -66,6 +66,7 @@ SECTIONS: dict[str, Section] = {
                 "weight_different_division",
                 "weight_mentor_senior",
                 "weight_same_location",
+                "mentor_profile_fields",
             ),
         ),
         Section(
@@ -118,6 +119,7 @@ LABELS: dict[str, str] = {
     "weight_different_division": "Different division",
     "weight_mentor_senior": "Mentor more senior by 1-3 levels",
     "weight_same_location": "Same location",
+    "mentor_profile_fields": "What mentees choosing a mentor see",
     "enrollment_approval": "Coordinators approve applications",
     "manager_approval": "Managers approve applications first",
     "manager_approval_days": "Days of managerial silence that count as approval",
@@ -314,7 +316,7 @@ def _pk_set(values: Iterable[Any]) -> set[int]:
 def _same(field: str, a: Any, b: Any) -> bool:
     if field in M2M_FIELDS:
         return _pk_set(a or []) == _pk_set(b or [])
-    if field == "eligible_locations":
+    if field in ("eligible_locations", "mentor_profile_fields"):
         return sorted(a or []) == sorted(b or [])
     return a == b
 
@@ -384,6 +386,8 @@ def _check_values(program: Program, values: dict[str, Any], errors: dict[str | N
         errors[None].extend(timeline_problems(probe))
     if "default_mentor_capacity" in values:
         _check_capacity(program, values, errors)
+    if "mentor_profile_fields" in values:
+        _check_profile_fields(values, errors)
     if "eligible_divisions" in values:
         _check_eligibility(program, values, errors)
     if "budget" in values:
@@ -403,6 +407,19 @@ def _check_capacity(program: Program, values: dict[str, Any], errors: dict[str |
             f"{above} mentor{'s' if above != 1 else ''} already offered to take more than {maximum} "
             "mentees. Agree a lower capacity with them first, or keep the maximum."
         )
+
+
+def _check_profile_fields(values: dict[str, Any], errors: dict[str | None, list[str]]) -> None:
+    chosen = values["mentor_profile_fields"]
+    known = [key for key, _label in MENTOR_PROFILE_FIELDS]
+    if chosen is None:
+        chosen = []
+    if not isinstance(chosen, list | tuple) or not all(isinstance(x, str) and x in known for x in chosen):
+        errors["mentor_profile_fields"].append(
+            "Choose what mentees see from the list: job title, department, division, location."
+        )
+        return
+    values["mentor_profile_fields"] = [key for key in known if key in chosen]
 
 
 def _check_eligibility(program: Program, values: dict[str, Any], errors: dict[str | None, list[str]]) -> None:

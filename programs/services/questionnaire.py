@@ -28,8 +28,10 @@ from . import ProgramError
 # Questions may change freely until matching starts; after that only their wording.
 EDITABLE_STATUSES = frozenset({Program.Status.DRAFT, Program.Status.ENROLLING})
 WORDING_FIELDS = ("mentor_text", "mentee_text", "help_text")
+# How answers are shown: may change at any time, like the wording.
+DISPLAY_FIELDS = ("shown_to_mentees",)
 STRUCTURE_FIELDS = ("kind", "choices", "required", "match_rule", "weight", "hard")
-FIELDS = WORDING_FIELDS + STRUCTURE_FIELDS
+FIELDS = WORDING_FIELDS + DISPLAY_FIELDS + STRUCTURE_FIELDS
 
 TEXT_MAX_LENGTH = 300
 CHOICE_MAX_LENGTH = 100
@@ -62,6 +64,7 @@ FIELD_LABELS = {
     "match_rule": "matching rule",
     "weight": "weight",
     "hard": "must hold",
+    "shown_to_mentees": "shown to mentees choosing a mentor",
 }
 DEFAULTS: dict[str, Any] = {
     "help_text": "",
@@ -71,6 +74,7 @@ DEFAULTS: dict[str, Any] = {
     "match_rule": R.NONE,
     "weight": 5,
     "hard": False,
+    "shown_to_mentees": False,
 }
 
 
@@ -188,7 +192,7 @@ def _check_fields(values: dict[str, Any], refuse) -> None:
             "help_text",
             f"Keep the help text to at most {TEXT_MAX_LENGTH} characters (it has {len(help_text)}).",
         )
-    for field in ("required", "hard"):
+    for field in ("required", "hard", "shown_to_mentees"):
         if not isinstance(values.get(field), bool):
             refuse(field, f"'{FIELD_LABELS[field].capitalize()}' is either on or off.")
     weight = values.get("weight")

@@ -6,6 +6,7 @@ import datetime
 
 import pytest
 import time_machine
+from django.urls import reverse
 from django.utils import timezone
 
 from matching.models import MentorRequest, Mentorship, PairRule
@@ -21,7 +22,7 @@ from matching.services.choice import (
 )
 from matching.services.mentorships import mentorship_create, mentorship_transition
 from notifications.models import Notification
-from programs.factories import ParticipantFactory
+from programs.factories import AnswerFactory, ParticipantFactory, QuestionFactory
 from programs.models import Participant, Program
 from tests.conftest import make_persona
 from tests.factories import PersonFactory
@@ -307,5 +308,36 @@ def test_a_coordinators_forbid_keeps_a_mentor_out_of_the_suggestions(chooser, ap
 def test_suggestions_take_a_bounded_number_of_queries(chooser, approved, django_assert_max_num_queries):
     for _ in range(12):
         a_mentor(approved)
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(11):
         assert len(suggestions_for(mentee=chooser)) == 5
+
+
+def test_a_suggested_mentor_shows_only_what_the_program_makes_visible(chooser, approved, choice_program):
+    choice_program.mentor_profile_fields = ["department"]
+    choice_program.save(update_fields=["mentor_profile_fields"])
+    offers = QuestionFactory(
+        program=choice_program, mentor_text="What can you help with?", kind="text", shown_to_mentees=True
+    )
+    private = QuestionFactory(program=choice_program, mentor_text="Anything to know?", kind="text")
+    person = PersonFactory(job_level=5, title="Head of Quality", location="Basel")
+    shown = approved("mentor", person=person)
+    AnswerFactory(participant=shown, question=offers, value="Leading a first team")
+    AnswerFactory(participant=shown, question=private, value="I am leaving in June")
+    (suggestion,) = suggestions_for(mentee=chooser)
+    profile = suggestion.profile
+    assert profile.name == person.full_name and profile.department == person.department.name
+    assert (profile.title, profile.division, profile.location) == ("", "", "")
+    assert profile.answers == (("What can you help with?", "Leading a first team"),)
+
+
+def test_choose_page_shows_the_visible_profile_and_nothing_else(
+    client, chooser, approved, choice_program, mentee
+):
+    choice_program.mentor_profile_fields = ["title"]
+    choice_program.save(update_fields=["mentor_profile_fields"])
+    person = PersonFactory(job_level=5, title="Head of Quality", location="Basel")
+    approved("mentor", person=person)
+    client.force_login(mentee)
+    page = client.get(reverse("matching:choose", args=[choice_program.slug])).content.decode()
+    assert person.full_name in page and "Head of Quality" in page
+    assert "Basel" not in page and person.department.name not in page

@@ -8,8 +8,9 @@ from datetime import timedelta
 
 import pytest
 
-from matching.models import MatchRun, Mentorship, PairRule, Proposal
+from matching.models import MatchRun, MentorRequest, Mentorship, PairRule, Proposal
 from matching.services import MatchingError
+from matching.services.choice import mentor_requests_create
 from matching.services.mentorships import mentorship_create, mentorship_transition
 from matching.services.quality import BELOW_MINIMUM, CAPACITY_EXHAUSTED, NO_ELIGIBLE_MENTOR, NOT_NEEDED
 from matching.services.runs import (
@@ -450,3 +451,21 @@ def test_a_pin_replaces_a_forbid_but_never_brings_back_a_pair_that_ended_early(
     mentorship_transition(mentorship=pair, to="ended_early", by=hr_admin, why="No chemistry")
     with pytest.raises(MatchingError, match="ended early before"):
         proposal_pin(run=run, mentor=mentor, mentee=mentee, by=hr_admin)
+
+
+def test_a_run_leaves_mentees_waiting_for_their_chosen_mentor_to_that_choice(
+    person_with, matching_program, hr_admin, django_capture_on_commit_callbacks
+):
+    matching_program.matching_mode = Program.MatchingMode.BOTH
+    matching_program.save(update_fields=["matching_mode"])
+    chosen = person_with("mentor", [L], capacity=1, name="A")
+    person_with("mentor", [L], capacity=1, name="B")
+    chooser = person_with("mentee", [L], name="chooser")
+    person_with("mentee", [L], name="other")
+    mentor_requests_create(mentee=chooser, mentors=[chosen], by=None)
+    run = run_now(matching_program, hr_admin, django_capture_on_commit_callbacks)
+    assert {mentee for mentee, _ in pairs_of(run)} == {"other"}
+    assert run.stats["choosing"] == 1
+    MentorRequest.objects.update(status=MentorRequest.Status.DECLINED)
+    again = run_now(matching_program, hr_admin, django_capture_on_commit_callbacks)
+    assert {mentee for mentee, _ in pairs_of(again)} == {"chooser", "other"}

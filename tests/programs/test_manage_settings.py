@@ -344,7 +344,9 @@ def test_fixed_settings_of_a_running_program_are_not_changed_by_a_crafted_post(c
     before = snapshot(program)
     client.force_login(hr_admin)
     data = form_data(program, "matching", default_mentor_capacity="1", weight_same_location="10")
-    content = client.post(section_url(program, "matching"), data, HTTP_HX_REQUEST="true").content.decode()
+    client.post(section_url(program, "matching"), data, HTTP_HX_REQUEST="true")
+    data = form_data(program, "approvals", manager_approval="on")
+    content = client.post(section_url(program, "approvals"), data, HTTP_HX_REQUEST="true").content.decode()
     assert "this section is fixed while the program is running" in content
     data = form_data(program, "basics", kind="flash")
     client.post(section_url(program, "basics"), data, HTTP_HX_REQUEST="true")
@@ -440,3 +442,20 @@ def test_a_location_no_longer_in_the_directory_may_stay_on_a_program(hr_admin, p
     program.refresh_from_db()
     assert program.eligible_locations == ["Old site"]
     assert program.min_tenure_months == 6
+
+
+def test_what_mentees_see_of_mentors_is_chosen_from_the_list(client, hr_admin, program):
+    client.force_login(hr_admin)
+    data = form_data(program, "matching", mentor_profile_fields=["title", "location"])
+    client.post(section_url(program, "matching"), data, HTTP_HX_REQUEST="true")
+    program.refresh_from_db()
+    assert program.mentor_profile_fields == ["title", "location"]
+    data = form_data(program, "matching", mentor_profile_fields=["title", "salary"])
+    content = client.post(section_url(program, "matching"), data, HTTP_HX_REQUEST="true").content.decode()
+    assert "salary is not one of the available choices" in content
+    with pytest.raises(SectionInvalid, match="Choose what mentees see from the list"):
+        program_update_section(
+            program=program, section="matching", data={"mentor_profile_fields": ["salary"]}, by=hr_admin
+        )
+    program.refresh_from_db()
+    assert program.mentor_profile_fields == ["title", "location"]

@@ -150,6 +150,14 @@ def test_wording_may_still_be_fixed_once_the_program_runs(hr_admin, started, que
     assert question.mentee_text == "Which skills would you like to grow?"
 
 
+def test_whether_mentees_see_mentors_answers_may_change_once_the_program_runs(hr_admin, started, question):
+    question_update(question=question, data={"shown_to_mentees": True}, by=hr_admin)
+    question.refresh_from_db()
+    assert question.shown_to_mentees is True
+    with pytest.raises(QuestionError, match="is either on or off"):
+        question_update(question=question, data={"shown_to_mentees": "yes"}, by=hr_admin)
+
+
 def test_the_add_page_of_a_running_program_explains_why_nothing_can_be_added(client, coordinator, started):
     client.force_login(coordinator)
     url = reverse("programs:question_create", args=[started.slug])
