@@ -161,7 +161,7 @@ def _enroll(
                     program=program,
                     person=person,
                     role=role,
-                    answers=_answers(questions, rng),
+                    answers=_answers(questions, rng, role=role, persona=person.pk in sure),
                     capacity=rng.randint(1, program.max_mentor_capacity) if role == "mentor" else None,
                     by=person.user,
                 )
@@ -188,22 +188,32 @@ def _ensure_trained(person: Person, *, rng: random.Random) -> None:
     mentor_training_record(person=person, completed_on=completed, by=None)
 
 
-def _answers(questions: list[Question], rng: random.Random) -> dict[int, Any]:
+def _answers(questions: list[Question], rng: random.Random, *, role: str, persona: bool) -> dict[int, Any]:
+    """Plausible answers: mentors offer more skills than a mentee asks for, and where the mentor's value
+    should be higher (experience, confidence) mentors answer high and mentees low, with some overlap.
+
+    The demo personas answer every question, the mentor personas as seasoned mentors who can help with
+    everything, so that the demo mentee can be paired with either of them.
+    """
+    mentor = role == Participant.Role.MENTOR
+    higher = Question.MatchRule.MENTOR_HIGHER
     answers: dict[int, Any] = {}
     for question in questions:
-        if not question.required and rng.random() < 0.2:
+        if not question.required and not persona and rng.random() < 0.2:
             continue
         kind = question.kind
         if kind == Question.Kind.SINGLE:
             answers[question.pk] = rng.choice(question.choices)
         elif kind == Question.Kind.MULTI:
-            answers[question.pk] = rng.sample(
-                question.choices, k=rng.randint(1, min(3, len(question.choices)))
-            )
+            most = min(5 if mentor else 3, len(question.choices))
+            chosen = list(question.choices) if persona and mentor else None
+            answers[question.pk] = chosen or rng.sample(question.choices, k=rng.randint(min(2, most), most))
         elif kind == Question.Kind.SCALE:
-            answers[question.pk] = rng.randint(1, 5)
+            low, high = ((3, 5) if mentor else (1, 3)) if question.match_rule == higher else (1, 5)
+            answers[question.pk] = (high if mentor else low) if persona else rng.randint(low, high)
         elif kind == Question.Kind.NUMBER:
-            answers[question.pk] = rng.randint(0, 15)
+            low, high = ((2, 15) if mentor else (0, 3)) if question.match_rule == higher else (0, 15)
+            answers[question.pk] = (12 if mentor else 1) if persona else rng.randint(low, high)
         else:
             answers[question.pk] = rng.choice(
                 [

@@ -78,8 +78,6 @@ def _employee_panel(user: User, person: Person) -> list[HomePanel]:
         roles = [s for s in states if s.can_apply]
         if roles:
             open_to_me.append((program, roles))
-    if not (participations or invitations or open_to_me):
-        return []
     context = {
         "invitations": invitations[:SHOWN],
         "open_programs": open_to_me[:SHOWN],
@@ -88,7 +86,7 @@ def _employee_panel(user: User, person: Person) -> list[HomePanel]:
         "more_participations": len(participations) > SHOWN,
     }
     # Invitations and open applications are to-dos; a list of statuses is information.
-    order = 20 if invitations or open_to_me else 45
+    order = 20 if invitations or open_to_me else 45 if participations else 60
     return [HomePanel("Mentoring programs", "programs/home/_employee.html", context, order=order)]
 
 

@@ -41,8 +41,10 @@ from .quality import explain as explain_breakdown
 MAX_REQUESTS = 3
 # How long a mentor has to answer before the request moves on to the mentee's next choice.
 ANSWER_DAYS = 3
-# How many suggestions a mentee sees by default.
+# How many suggestions a mentee sees by default, and at most when looking for a mentor by name.
 SUGGESTIONS = 5
+SEARCH_RESULTS = 10
+SEARCH_MAX_LENGTH = 100
 # Program states in which mentees may ask and mentors answer.
 OPEN_STATUSES = (Program.Status.ENROLLING, Program.Status.MATCHING, Program.Status.RUNNING)
 CHOICE_MODES = (Program.MatchingMode.MENTEE_CHOICE, Program.MatchingMode.BOTH)
@@ -206,8 +208,9 @@ def infeasible_reason(pool: Pool, mentee_idx: int, mentor_idx: int) -> str | Non
     return None
 
 
-def suggestions_for(*, mentee: Participant, limit: int = SUGGESTIONS) -> list[Suggestion]:
-    """The mentee's best feasible mentors with a free place, best first, each with its explanation.
+def suggestions_for(*, mentee: Participant, limit: int = SUGGESTIONS, name: str = "") -> list[Suggestion]:
+    """The mentee's best feasible mentors with a free place, best first, each with its explanation;
+    with ``name``, only mentors whose name contains it (a mentee looking for someone in particular).
 
     Leaves out mentors at capacity, mentors the mentee already asked (whatever the answer), current
     mentors, and mentors of pairs with this mentee that ended early. Only this mentee's row of the score
@@ -220,9 +223,12 @@ def suggestions_for(*, mentee: Participant, limit: int = SUGGESTIONS) -> list[Su
     scores, feasible = scores[0], feasible[0].copy()
     mentors = _mentors_with_load(program)
     excluded = _excluded_mentor_ids(mentee)
+    wanted = name.strip().casefold()
     for j, mentor_id in enumerate(pool.mentor_ids.tolist()):
         found = mentors.get(mentor_id)
-        if found is None or mentor_id in excluded or found[1] >= _capacity(found[0], program):
+        unavailable = found is None or mentor_id in excluded or found[1] >= _capacity(found[0], program)
+        named = found is not None and wanted in found[0].person.full_name.casefold()
+        if unavailable or not named:
             feasible[j] = False
     feasible &= scores >= program.min_match_score
     candidates = np.flatnonzero(feasible)

@@ -22,6 +22,9 @@ from matching.services.choice import (
     CHOICE_MODES,
     MAX_REQUESTS,
     OPEN,
+    SEARCH_MAX_LENGTH,
+    SEARCH_RESULTS,
+    SUGGESTIONS,
     Profile,
     choice_open,
     mentor_profiles,
@@ -82,7 +85,12 @@ def choose(request: HttpRequest, slug: str) -> HttpResponse:
     made = requests_of(mentee)
     open_count = sum(1 for r in made if r.status in OPEN)
     why_not = _why_not_choose(program, mentee, pairs, open_count)
-    suggestions = [] if why_not else suggestions_for(mentee=mentee)
+    # Looking for someone in particular; the form posts back to the same address, so the options match.
+    query = request.GET.get("q", "").strip()[:SEARCH_MAX_LENGTH]
+    suggestions = []
+    if not why_not:
+        limit = SEARCH_RESULTS if query else SUGGESTIONS
+        suggestions = suggestions_for(mentee=mentee, limit=limit, name=query)
     form = None
     if not why_not:
         slots = min(MAX_REQUESTS - open_count, max(len(suggestions), 1))
@@ -125,6 +133,7 @@ def choose(request: HttpRequest, slug: str) -> HttpResponse:
         "pairs": [(pair, Profile.of(pair.mentor.person)) for pair in pairs],
         "requests": [(r, profiles[r.mentor_id]) for r in reversed(made)],
         "why_not": why_not,
+        "query": query,
         "suggestions": suggestions,
         "form": form,
         "max_requests": MAX_REQUESTS,

@@ -341,3 +341,27 @@ def test_choose_page_shows_the_visible_profile_and_nothing_else(
     page = client.get(reverse("matching:choose", args=[choice_program.slug])).content.decode()
     assert person.full_name in page and "Head of Quality" in page
     assert "Basel" not in page and person.department.name not in page
+
+
+def test_a_mentee_finds_a_mentor_by_name_among_those_who_suit_them(chooser, approved, asked_mentor):
+    wanted = approved("mentor", person=PersonFactory(job_level=5, full_name="Grace Hopper-Lind"))
+    a_mentor(approved)
+    found = suggestions_for(mentee=chooser, name="  hopper ")
+    assert [s.mentor for s in found] == [wanted]
+    assert suggestions_for(mentee=chooser, name="nobody by that name") == []
+
+
+def test_the_choose_page_searches_by_name_and_the_request_goes_to_the_found_mentor(
+    client, chooser, approved, choice_program, mentee
+):
+    for _ in range(6):
+        a_mentor(approved)
+    wanted = approved("mentor", person=PersonFactory(job_level=5, full_name="Grace Hopper-Lind"))
+    client.force_login(mentee)
+    url = reverse("matching:choose", args=[choice_program.slug])
+    page = client.get(url, {"q": "Hopper"}).content.decode()
+    assert "Mentors named “Hopper” who suit you" in page and "Grace Hopper-Lind" in page
+    client.post(f"{url}?q=Hopper", {"choice_1": wanted.pk})
+    assert MentorRequest.objects.get(mentee=chooser).mentor == wanted
+    page = client.get(url, {"q": "Nobody"}).content.decode()
+    assert "No mentor of this program named “Nobody”" in page

@@ -49,7 +49,7 @@ def test_it_shows_an_employee_their_place_and_what_comes_next(client, employee, 
     client.force_login(employee)
     content = client.get(reverse("home")).content.decode()
     assert "reports to" in content and manager.person.full_name in content
-    assert "When your organization opens a mentoring program" in content
+    assert "No mentoring program is open to you right now" in content
     assert "Your team" not in content
     assert "HR directory" not in content
 
