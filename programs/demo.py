@@ -162,7 +162,7 @@ def _enroll(
                     person=person,
                     role=role,
                     answers=_answers(questions, rng, role=role, persona=person.pk in sure),
-                    capacity=rng.randint(1, program.max_mentor_capacity) if role == "mentor" else None,
+                    capacity=_capacity(program, rng) if role == "mentor" else None,
                     by=person.user,
                 )
             except ProgramError:
@@ -175,6 +175,12 @@ def _enroll(
         f"{summary.filter(role=role).count()} {role}s"
         for role in (Participant.Role.MENTOR, Participant.Role.MENTEE)
     )
+
+
+def _capacity(program: Program, rng: random.Random) -> int:
+    """Most mentors take the default number of mentees or one more, so a program has places to spare."""
+    low = min(program.default_mentor_capacity, program.max_mentor_capacity)
+    return rng.randint(low, program.max_mentor_capacity)
 
 
 def _ensure_trained(person: Person, *, rng: random.Random) -> None:
