@@ -145,6 +145,16 @@ class Mentorship(models.Model):
         COMPLETED = "completed", "Completed"
         ENDED_EARLY = "ended_early", "Ended early"
 
+    class EndCategory(models.TextChoices):
+        """Why a pair ended early (seen by coordinators only; no fault is implied)."""
+
+        SCHEDULE = "schedule", "Could not find time"
+        FIT = "fit", "Not a good fit"
+        ROLE_CHANGE = "role_change", "A change of role or team"
+        LEFT = "left", "Left the organization"
+        GOALS_MET = "goals_met", "Goals met early"
+        OTHER = "other", "Another reason"
+
     class Source(models.TextChoices):
         RUN = "run", "Match run"
         REQUEST = "request", "Mentee's request"
@@ -163,6 +173,7 @@ class Mentorship(models.Model):
     started_on = models.DateField(null=True, blank=True)
     ended_on = models.DateField(null=True, blank=True)
     end_reason = models.TextField(blank=True)
+    end_category = models.CharField(max_length=12, choices=EndCategory.choices, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -10,6 +10,7 @@ urlpatterns = [
     path("people/", include("people.urls")),
     path("programs/", include("programs.urls")),
     path("matching/", include("matching.urls")),
+    path("pairs/", include("feedback.urls")),
     path("notifications/", include("notifications.urls")),
     path("admin/", admin.site.urls),
 ]

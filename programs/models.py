@@ -26,6 +26,22 @@ def default_mentor_profile_fields() -> list[str]:
     return [key for key, _label in MENTOR_PROFILE_FIELDS]
 
 
+DEFAULT_SESSION_TOPICS = [
+    "Goals and progress",
+    "Career planning",
+    "Leadership",
+    "Feedback and difficult conversations",
+    "Skills and learning",
+    "Networking and visibility",
+    "Work-life balance",
+    "Organization and politics",
+]
+
+
+def default_session_topics() -> list[str]:
+    return list(DEFAULT_SESSION_TOPICS)
+
+
 class Program(models.Model):
     class Kind(models.TextChoices):
         ONE_TO_ONE = "one_to_one", "One-to-one"
@@ -105,6 +121,8 @@ class Program(models.Model):
         default=5, help_text="Mentor 1-3 levels more senior (reversed for reverse mentoring)."
     )
     weight_same_location = models.PositiveSmallIntegerField(default=2)
+    # The topics pairs pick from when they log a session.
+    session_topics = models.JSONField(default=default_session_topics, blank=True)
     # What mentees choosing a mentor see of each mentor besides the name (MENTOR_PROFILE_FIELDS).
     mentor_profile_fields = models.JSONField(default=default_mentor_profile_fields, blank=True)
 

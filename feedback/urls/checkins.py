@@ -1,0 +1,3 @@
+"""URLs of the checkins area of feedback."""
+
+urlpatterns: list = []

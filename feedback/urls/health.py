@@ -1,0 +1,3 @@
+"""URLs of the health area of feedback."""
+
+urlpatterns: list = []

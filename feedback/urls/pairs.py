@@ -1,0 +1,3 @@
+"""URLs of the pairs area of feedback."""
+
+urlpatterns: list = []

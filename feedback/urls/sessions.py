@@ -1,0 +1,3 @@
+"""URLs of the sessions area of feedback."""
+
+urlpatterns: list = []
