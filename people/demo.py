@@ -13,7 +13,9 @@ from datetime import date, timedelta
 
 from faker import Faker
 
+from .factories import DEMO_PASSWORD
 from .importing import PEOPLE_COLUMNS, PEOPLE_OPTIONAL_COLUMNS
+from .models import Person
 
 ANCHOR = date(2026, 6, 30)
 
@@ -251,3 +253,14 @@ def assign_personas(rows: list[dict[str, str]]) -> dict[str, dict[str, str]]:
         else:
             raise ValueError(f"The demo organization has nobody to play the {persona.label}.")
     return chosen
+
+
+def print_demo_logins(stdout) -> None:
+    """The demo personas' logins and who plays each, as `make run` prints them."""
+    people = {p.email: p for p in Person.objects.filter(email__in=[x.email for x in PERSONAS])}
+    stdout.write("")
+    stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD})")
+    for persona in PERSONAS:
+        person = people.get(persona.email)
+        who = f"{person.full_name}, {person.title}" if person else "not in the directory"
+        stdout.write(f"  {persona.label:<17} {persona.email:<26} {who}")

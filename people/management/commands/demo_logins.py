@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from people.management.commands.seed_demo import print_demo_logins
+from people.demo import print_demo_logins
 
 
 class Command(BaseCommand):

@@ -1,4 +1,5 @@
-"""Build the demo organization and one login per persona. Deterministic for a seed, and idempotent."""
+"""Build the demo organization, one login per persona, and the demo programs. Deterministic for a seed, and
+idempotent. It lives in the project package because it drives every app's demo data."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from allauth.account.models import EmailAddress
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
-from people.demo import PERSONAS, assign_personas, generate_directory
+from people.demo import PERSONAS, assign_personas, generate_directory, print_demo_logins
 from people.factories import DEMO_PASSWORD
 from people.importing import people_import, promotions_import
 from people.models import Person, User
@@ -74,13 +75,3 @@ class Command(BaseCommand):
         person_link_user(user=user)
         if hr_admin and not user.is_hr_admin:
             hr_admin_add(user=user, by=None)
-
-
-def print_demo_logins(stdout) -> None:
-    people = {p.email: p for p in Person.objects.filter(email__in=[x.email for x in PERSONAS])}
-    stdout.write("")
-    stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD})")
-    for persona in PERSONAS:
-        person = people.get(persona.email)
-        who = f"{person.full_name}, {person.title}" if person else "not in the directory"
-        stdout.write(f"  {persona.label:<17} {persona.email:<26} {who}")
