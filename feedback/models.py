@@ -137,7 +137,9 @@ class Milestone(models.Model):
 
 class GoalComment(models.Model):
     goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="comments")
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
     body = models.TextField()
     created_at = models.DateTimeField(auto_now_add=True)
 
