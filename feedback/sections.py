@@ -15,7 +15,13 @@ from dataclasses import dataclass, field
 from django.http import HttpRequest
 from django.utils.module_loading import import_string
 
-SECTION_PROVIDERS: list[str] = []
+SECTION_PROVIDERS: list[str] = [
+    "feedback.views.pairs.agreement_section",
+    "feedback.views.pairs.goals_section",
+    "feedback.views.sessions.sessions_section",
+    "feedback.views.checkins.checkins_section",
+    "feedback.views.checkins.closure_section",
+]
 
 
 @dataclass

@@ -6,7 +6,7 @@ the org chart's manager links.
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable
+from collections.abc import Hashable, Iterable, Mapping
 from typing import Any
 
 import numpy as np
@@ -31,7 +31,7 @@ def _comparable(value: Any) -> Hashable:
     return value
 
 
-def _chains(person_ids: np.ndarray, manager_of: dict[int, int | None]) -> np.ndarray:
+def _chains(person_ids: np.ndarray, manager_of: Mapping[int, int | None]) -> np.ndarray:
     chains = []
     for person in person_ids.tolist():
         chain, seen, boss = [], {person}, manager_of.get(person)

@@ -431,7 +431,7 @@ def _price(
         mentees = rows[at : at + block]
         if cache is not None:
             points = cache[mentees]  # NOT_ALLOWED is below any threshold worth testing
-            threshold = np.add.outer(-mentee_potential[mentees], mentor_potential)
+            threshold = np.add.outer(np.negative(mentee_potential[mentees]), mentor_potential)
             local, mentor = np.nonzero(points > threshold)
             pair_points = points[local, mentor].astype(np.int64)
             allowed = pair_points >= 0
@@ -476,14 +476,14 @@ def greedy(
     capacity = np.asarray(list(capacities), dtype=np.int64).copy()
     places = np.full(n_mentees, mentors_per_mentee, dtype=np.int64)
     edges = _unique(edges, n_mentees, len(capacity))
-    taken = []
+    chosen: list[int] = []
     for e in np.argsort(-edges.score, kind="stable"):
         i, j = edges.mentee[e], edges.mentor[e]
         if edges.score[e] >= min_score and capacity[j] > 0 and places[i] > 0:
             capacity[j] -= 1
             places[i] -= 1
-            taken.append(e)
-    taken = np.asarray(taken, dtype=np.int64)
+            chosen.append(e)
+    taken = np.asarray(chosen, dtype=np.int64)
     score = edges.score[taken]
     return Assignment(edges.mentee[taken], edges.mentor[taken], score, int(to_points(score).sum()))
 

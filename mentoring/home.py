@@ -15,6 +15,7 @@ PANEL_PROVIDERS = [
     "people.home.home_panels",
     "programs.home.home_panels",
     "matching.home.home_panels",
+    "feedback.home.home_panels",
 ]
 
 

@@ -30,7 +30,7 @@ def navigation_for(request: HttpRequest) -> list[NavItem]:
     entries: list[tuple[str, str]] = [("Home", reverse("home"))]
     if employee:
         entries.append(("Programs", reverse("programs:program_list")))
-        entries.append(("Your pairs", reverse("matching:my_pairs")))
+        entries.append(("Your pairs", reverse("feedback:pair_list")))
     roles = _person_roles(person_for_user(user))
     if hr or roles["coordinates"]:
         entries.append(("Manage programs", reverse("programs:manage_list")))

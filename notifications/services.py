@@ -9,12 +9,33 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from people.models import Person
 
 from .models import Notification
 
 logger = logging.getLogger(__name__)
+
+# Files a kind's e-mail carries. A notification stores no files: each is built when the e-mail is sent,
+# from what the notification's key names (so a retry sends what is current). Kind → dotted path of a
+# ``builder(notification) -> list[(filename, content, mimetype)]``; the app that owns the kind provides the
+# builder, and notifications never imports it.
+EMAIL_ATTACHMENTS: dict[str, str] = {
+    "session_scheduled": "feedback.ics.invite_attachments",
+    "session_rescheduled": "feedback.ics.invite_attachments",
+    "session_cancelled": "feedback.ics.invite_attachments",
+}
+
+Attachment = tuple[str, bytes | str, str]
+
+
+def email_attachments(notification: Notification) -> list[Attachment]:
+    """The files to attach to ``notification``'s e-mail: none unless its kind has a builder."""
+    dotted = EMAIL_ATTACHMENTS.get(notification.kind)
+    if dotted is None:
+        return []
+    return list(import_string(dotted)(notification))
 
 
 def notify(
@@ -70,6 +91,8 @@ def notification_email_send(*, notification_id: int) -> bool:
         render_to_string("notifications/email/notification.html", context), "text/html"
     )
     try:
+        for filename, content, mimetype in email_attachments(notification):
+            message.attach(filename, content, mimetype)
         message.send()
     except Exception:
         # Give the claim back so a retry can send it.

@@ -20,6 +20,7 @@ from people.models import User
 from ..models import HealthAction
 from ..permissions import COORDINATOR, MENTEE, MENTOR, PairAccess
 from . import FeedbackError
+from .closure import ask_for_closure_survey
 
 M = Mentorship.Status
 Category = Mentorship.EndCategory
@@ -57,6 +58,8 @@ def pair_end_early(*, access: PairAccess, category: str, note: str, by: User) ->
     if access.role == COORDINATOR:
         HealthAction.objects.create(mentorship=ended, kind=HealthAction.Kind.ENDED, note=note, by=by)
     _tell_about_end(ended, ended_by=access.role)
+    if ended.started_on is not None:
+        ask_for_closure_survey(ended)
     return ended
 
 

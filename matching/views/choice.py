@@ -8,14 +8,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from matching.forms.choice import DeclineForm, MentorChoiceForm
 from matching.models import MentorRequest, Mentorship
-from matching.permissions import get_own_participant, mentorships_for_user
+from matching.permissions import get_own_participant
 from matching.services import MatchingError
 from matching.services.choice import (
     ANSWER_DAYS,
@@ -35,7 +34,6 @@ from matching.services.choice import (
     requests_of,
     suggestions_for,
 )
-from people.permissions import is_employee, person_for_user
 from programs.models import Answer, Participant, Program
 from programs.permissions import get_program_for_employee
 
@@ -219,20 +217,5 @@ def mentor_request_decline_view(request: HttpRequest, slug: str, pk: int) -> Htt
 
 @login_required
 def my_pairs(request: HttpRequest) -> HttpResponse:
-    if not is_employee(request.user):
-        # HR admins without a directory entry and leavers have no pairs to see.
-        raise PermissionDenied("Pairs are for the people in the directory.")
-    pairs = list(
-        mentorships_for_user(request.user)
-        .current()
-        .select_related("program", "mentor__person", "mentee__person")
-        .order_by("program__name", "pk")
-    )
-    person = person_for_user(request.user)
-    person_id = person.pk if person is not None else None
-    rows = []
-    for pair in pairs:
-        as_mentor = pair.mentor.person_id == person_id
-        other = pair.mentee.person if as_mentor else pair.mentor.person
-        rows.append({"pair": pair, "as_mentor": as_mentor, "other": other})
-    return render(request, "matching/choice/my_pairs.html", {"rows": rows})
+    """The pairs now live on their own pages (feedback); old links and notifications lead there."""
+    return redirect("feedback:pair_list")

@@ -21,6 +21,8 @@ from programs.services.config import (
     NAME_MAX_LENGTH,
     OPTIONAL_INTS,
     SECTIONS,
+    SESSION_TOPIC_MAX_LENGTH,
+    SESSION_TOPICS_RANGE,
     locked_fields,
     section_values,
 )
@@ -135,15 +137,42 @@ class TimelineForm(SectionForm):
     ends_on = forms.DateField(label=LABELS["ends_on"], required=False, widget=DATE_INPUT)
 
 
+class LinesField(forms.CharField):
+    """A list of short texts typed one per line; blank lines are dropped."""
+
+    widget = forms.Textarea
+
+    def to_python(self, value: Any) -> list[str]:  # type: ignore[override]
+        text = super().to_python(value) or ""
+        return [line.strip() for line in text.splitlines() if line.strip()]
+
+    def prepare_value(self, value: Any) -> Any:
+        if isinstance(value, list | tuple):
+            return "\n".join(value)
+        return value
+
+
 class RhythmForm(SectionForm):
     section = "rhythm"
-    intro = "How often pairs are expected to meet, and how often they answer a check-in."
-    rows = [("meeting_cadence_days", "checkin_cadence_months")]
+    intro = (
+        "How often pairs are expected to meet, how often they answer a check-in, and the topics they choose "
+        "from when they log a session."
+    )
+    rows = [("meeting_cadence_days", "checkin_cadence_months"), ("session_topics",)]
 
     meeting_cadence_days = _int_field(
         "meeting_cadence_days", help_text="Reminders go out when a pair has not met for this long."
     )
     checkin_cadence_months = _int_field("checkin_cadence_months", help_text="3 means quarterly.")
+    session_topics = LinesField(
+        label=LABELS["session_topics"],
+        widget=forms.Textarea(attrs={"rows": 8}),
+        error_messages={"required": "Give at least one session topic."},
+        help_text=(
+            f"One per line, {SESSION_TOPICS_RANGE[0]} to {SESSION_TOPICS_RANGE[1]} topics of at most "
+            f"{SESSION_TOPIC_MAX_LENGTH} characters. Sessions already logged keep the topics they had."
+        ),
+    )
 
 
 class MatchingForm(SectionForm):

@@ -51,7 +51,7 @@ SECTIONS: dict[str, Section] = {
             "Timeline",
             ("enrollment_opens_on", "enrollment_closes_on", "matching_on", "starts_on", "ends_on"),
         ),
-        Section("rhythm", "Rhythm", ("meeting_cadence_days", "checkin_cadence_months")),
+        Section("rhythm", "Rhythm", ("meeting_cadence_days", "checkin_cadence_months", "session_topics")),
         Section(
             "matching",
             "Capacity and matching",
@@ -109,6 +109,7 @@ LABELS: dict[str, str] = {
     "ends_on": "Program ends on",
     "meeting_cadence_days": "Days between sessions",
     "checkin_cadence_months": "Months between check-ins",
+    "session_topics": "Session topics",
     "default_mentor_capacity": "Default mentor capacity",
     "max_mentor_capacity": "Maximum mentor capacity",
     "mentors_per_mentee": "Mentors per mentee",
@@ -163,6 +164,9 @@ CHOICES: dict[str, type] = {
 DATE_FIELDS = SECTIONS["timeline"].fields
 BOOLEAN_FIELDS = {"enrollment_approval", "manager_approval"}
 NAME_MAX_LENGTH = Program._meta.get_field("name").max_length or 150
+# The topics pairs pick from when they log a session: how many, and how long each may be.
+SESSION_TOPICS_RANGE = (1, 40)
+SESSION_TOPIC_MAX_LENGTH = 80
 BUDGET_LIMIT = Decimal("9999999999.99")  # max_digits=12, decimal_places=2
 
 # What may still change once a program is under way: the status from which each field is fixed, and why.
@@ -178,6 +182,7 @@ LOCKS: dict[str, tuple[str, str]] = {
     "ends_on": (S.CLOSED, "Fixed once the program is closed."),
     "meeting_cadence_days": (S.CLOSED, "Fixed once the program is closed."),
     "checkin_cadence_months": (S.CLOSED, "Fixed once the program is closed."),
+    "session_topics": (S.CLOSED, "Fixed once the program is closed."),
     "default_mentor_capacity": (S.MATCHING, _AFTER_ENROLLMENT),
     "max_mentor_capacity": (S.MATCHING, _AFTER_ENROLLMENT),
     "mentors_per_mentee": (S.MATCHING, _AFTER_ENROLLMENT),
@@ -370,6 +375,8 @@ def _check_values(program: Program, values: dict[str, Any], errors: dict[str | N
             errors["name"].extend(exc.errors["name"])
     if "description" in values:
         values["description"] = (values["description"] or "").strip()
+    if "session_topics" in values:
+        _check_session_topics(values, errors)
     if program.status != S.DRAFT:
         for field in REQUIRED_AFTER_DRAFT & values.keys():
             if not values[field]:
@@ -392,6 +399,39 @@ def _check_values(program: Program, values: dict[str, Any], errors: dict[str | N
         _check_eligibility(program, values, errors)
     if "budget" in values:
         _check_governance(values, errors)
+
+
+def _check_session_topics(values: dict[str, Any], errors: dict[str | None, list[str]]) -> None:
+    topics = values["session_topics"]
+    if not isinstance(topics, list | tuple) or not all(isinstance(t, str) for t in topics):
+        errors["session_topics"].append("Session topics must be a list of topics, one per line.")
+        return
+    topics = [" ".join(t.split()) for t in topics]
+    low, high = SESSION_TOPICS_RANGE
+    if any(not t for t in topics):
+        errors["session_topics"].append("A session topic cannot be empty.")
+    if not low <= len(topics) <= high:
+        errors["session_topics"].append(
+            f"Give between {low} and {high} session topics; there {'is' if len(topics) == 1 else 'are'} "
+            f"{len(topics)}."
+        )
+    long = [t for t in topics if len(t) > SESSION_TOPIC_MAX_LENGTH]
+    if long:
+        errors["session_topics"].append(
+            f"Keep each session topic to at most {SESSION_TOPIC_MAX_LENGTH} characters; {len(long)} "
+            f"{'is' if len(long) == 1 else 'are'} longer."
+        )
+    seen: set[str] = set()
+    twice = []
+    for topic in topics:
+        if topic.casefold() in seen and topic not in twice:
+            twice.append(topic)
+        seen.add(topic.casefold())
+    if twice:
+        errors["session_topics"].append(
+            f"Give each session topic once: {', '.join(twice)} appear{'s' if len(twice) == 1 else ''} twice."
+        )
+    values["session_topics"] = topics
 
 
 def _check_capacity(program: Program, values: dict[str, Any], errors: dict[str | None, list[str]]) -> None:

@@ -79,7 +79,7 @@ def test_a_mentee_asks_two_mentors_the_first_declines_the_second_accepts_and_the
     home_page = client.get(reverse("home")).content.decode()
     assert f"Your mentor: <strong>{second_mentor.person.full_name}</strong>" in home_page
     assert "Choose your mentor in" not in home_page
-    pairs = client.get(reverse("matching:my_pairs")).content.decode()
+    pairs = client.get(reverse("matching:my_pairs"), follow=True).content.decode()
     assert second_mentor.person.full_name in pairs and second_mentor.person.email in pairs
     assert "Away until March" in client.get(choose_url(program)).content.decode()
     client.force_login(second_mentor.person.user)
@@ -209,7 +209,11 @@ def test_the_pairs_page_lists_current_pairs_of_the_signed_in_person_only(
     mentorship_create(mentor=asked_mentor, mentee=chooser, by=hr_admin, source="run")
     someone_else = approved("mentee")
     mentorship_create(mentor=second_mentor, mentee=someone_else, by=hr_admin, source="run")
-    url = reverse("matching:my_pairs")
+    # The old address leads to the pairs list of the feedback app.
+    client.force_login(mentor)
+    assert client.get(reverse("matching:my_pairs")).url == reverse("feedback:pair_list")
+    client.logout()
+    url = reverse("feedback:pair_list")
     assert client.get(url).status_code == 302
     client.force_login(outsider)
     assert client.get(url).status_code == 403
@@ -240,7 +244,7 @@ def test_the_pages_take_a_bounded_number_of_queries(
         page = client.get(requests_url(chooser.program))
     assert page.content.decode().count("Accept ") == 3
     with django_assert_max_num_queries(10):
-        assert client.get(reverse("matching:my_pairs")).status_code == 200
+        assert client.get(reverse("feedback:pair_list")).status_code == 200
     with django_assert_max_num_queries(22):
         assert client.get(reverse("home")).status_code == 200
 
