@@ -44,7 +44,14 @@ class DemoProgram:
     declined: float
 
 
+# A program "running" here is seeded up to matching; feedback.demo pairs it and writes its history.
+RUNNING_DEMO_SLUG = "emerging-leaders-demo"
+
 DEMO_PROGRAMS = [
+    DemoProgram(
+        RUNNING_DEMO_SLUG, "Emerging leaders", "first-time-managers", "running",
+        mentors=36, mentees=60, approved=1.0, waitlisted=0.0, declined=0.0,
+    ),
     DemoProgram(
         "first-time-managers-demo", "First-time managers", "first-time-managers", "matching",
         mentors=60, mentees=120, approved=0.9, waitlisted=0.05, declined=0.02,
@@ -64,8 +71,9 @@ def seed_programs(*, seed: int, by: User, personas: dict[str, Person]) -> list[s
     """Create the demo programs that do not exist yet; return a line per program for the command.
 
     The demo mentors and mentee are approved in the program in matching (mentees there may choose their
-    mentor, and the coordinators batch-match the rest); no other persona is
-    enrolled anywhere, so the demo mentee can apply to the enrolling program themself.
+    mentor, and the coordinators batch-match the rest); the demo mentor and mentee are also approved in the
+    running program (``feedback.demo`` pairs them there). No other persona is enrolled anywhere, so the
+    demo mentee can apply to the enrolling program themself.
     """
     coordinator, sponsor = personas["coordinator"], personas["sponsor"]
     spare = {person.pk for person in personas.values()}
@@ -79,13 +87,16 @@ def seed_programs(*, seed: int, by: User, personas: dict[str, Person]) -> list[s
             continue
         with transaction.atomic():
             program = _create(demo, by=by, coordinator=coordinator, sponsor=sponsor)
-            first = (
-                {"mentor": [personas["mentor"], personas["second_mentor"]], "mentee": [personas["mentee"]]}
-                if demo.status == "matching"
-                else {}
-            )
-            counts = _enroll(program, demo, rng=rng, by=by, spare=spare, first=first)
+            first: dict[str, list[Person]] = {}
             if demo.status == Program.Status.MATCHING:
+                first = {
+                    "mentor": [personas["mentor"], personas["second_mentor"]],
+                    "mentee": [personas["mentee"]],
+                }
+            elif demo.status == Program.Status.RUNNING:
+                first = {"mentor": [personas["mentor"]], "mentee": [personas["mentee"]]}
+            counts = _enroll(program, demo, rng=rng, by=by, spare=spare, first=first)
+            if demo.status in (Program.Status.MATCHING, Program.Status.RUNNING):
                 program_transition(
                     program=program, to=Program.Status.MATCHING, by=by, why="Enrollment closed."
                 )
@@ -106,10 +117,12 @@ def _create(demo: DemoProgram, *, by: User, coordinator: Person, sponsor: Person
     if demo.status == Program.Status.DRAFT:
         return program
     today = timezone.localdate()
-    if demo.status == Program.Status.MATCHING:
-        # Mentees may choose their mentor; the coordinators batch-match everyone who does not.
-        program_update_section(program=program, section="matching", data={"matching_mode": "both"}, by=by)
-        # Enrollment ran for a month and closes today; matching is due.
+    if demo.status in (Program.Status.MATCHING, Program.Status.RUNNING):
+        if demo.status == Program.Status.MATCHING:
+            # Mentees may choose their mentor; the coordinators batch-match everyone who does not.
+            program_update_section(program=program, section="matching", data={"matching_mode": "both"}, by=by)
+        # Enrollment ran for a month and closes today; matching is due (feedback.demo moves the running
+        # program's dates back once its pairs are made).
         offsets = {"enrollment_opens_on": -30, "enrollment_closes_on": 0, "matching_on": 0}
         offsets |= {"starts_on": 14, "ends_on": 14 + 364}
     else:

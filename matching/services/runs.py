@@ -169,6 +169,19 @@ def _rule_pairs(program: Program, kind: str) -> list[list[int]]:
     return [[mentee, mentor] for mentee, mentor in rules.values_list("mentee_id", "mentor_id")]
 
 
+def run_params(program: Program) -> dict[str, Any]:
+    """What a run of ``program`` started now runs with, kept on the run for audit."""
+    return {
+        "priority": program.matching_priority,
+        "min_score": program.min_match_score,
+        "k": DEFAULT_K,
+        "mentors_per_mentee": program.mentors_per_mentee,
+        "rematch": program.status == Program.Status.RUNNING,
+        "pins": _rule_pairs(program, PairRule.Kind.PIN),
+        "forbids": _rule_pairs(program, PairRule.Kind.FORBID),
+    }
+
+
 @transaction.atomic
 def match_run_start(*, program: Program, by: User | None) -> MatchRun:
     """Queue a run for ``program`` (matching, or running for a later re-match), or raise MatchingError."""
@@ -187,18 +200,7 @@ def match_run_start(*, program: Program, by: User | None) -> MatchRun:
     if MatchRun.objects.filter(program=program, status__in=ACTIVE_STATUSES).exists():
         raise MatchingError("A run of this program is already under way; wait for it to finish.")
     run = MatchRun.objects.create(
-        program=program,
-        started_by=by,
-        stage="Waiting for a worker",
-        params={
-            "priority": program.matching_priority,
-            "min_score": program.min_match_score,
-            "k": DEFAULT_K,
-            "mentors_per_mentee": program.mentors_per_mentee,
-            "rematch": program.status == Program.Status.RUNNING,
-            "pins": _rule_pairs(program, PairRule.Kind.PIN),
-            "forbids": _rule_pairs(program, PairRule.Kind.FORBID),
-        },
+        program=program, started_by=by, stage="Waiting for a worker", params=run_params(program)
     )
     from ..tasks import execute_run
 

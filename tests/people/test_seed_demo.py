@@ -82,8 +82,8 @@ def test_it_builds_a_realistic_organization_and_running_it_again_changes_nothing
     assert "hr.admin@example.com" in out and "mentoring-demo-2026" in out
 
     programs = dict(Program.objects.values_list("slug", "status"))
-    assert sorted(programs.values()) == ["draft", "enrolling", "matching"]
-    assert 280 <= Participant.objects.count() <= 320
+    assert sorted(programs.values()) == ["draft", "enrolling", "matching", "running"]
+    assert 370 <= Participant.objects.count() <= 420
     assert Answer.objects.count() > Participant.objects.count() * 3
     enrolling = Program.objects.get(status="enrolling")
     mentee = User.objects.get(email="mentee@example.com").person

@@ -7,6 +7,7 @@ from allauth.account.models import EmailAddress
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
+from feedback.demo import seed_activity
 from people.demo import PERSONAS, assign_personas, generate_directory, print_demo_logins
 from people.factories import DEMO_PASSWORD
 from people.importing import people_import, promotions_import
@@ -60,6 +61,9 @@ class Command(BaseCommand):
         }
         self.stdout.write("Programs ...")
         for line in seed_programs(seed=seed, by=personas["hr_admin"].user, personas=personas):
+            self.stdout.write(f"  {line}")
+        self.stdout.write("Pairs and their history ...")
+        for line in seed_activity(seed=seed, by=personas["hr_admin"].user, personas=personas):
             self.stdout.write(f"  {line}")
         self.stdout.write(self.style.SUCCESS("Demo data is ready."))
         print_demo_logins(self.stdout)
