@@ -2,8 +2,9 @@
 
 One VEVENT per session, with a UID that stays the same for the session's whole life and a SEQUENCE that is
 the session's own revision (``Session.sequence``), so a calendar replaces the event when an updated invite
-arrives and removes it when the cancellation does. Times are written in the site's time zone (TIME_ZONE)
-with its VTIMEZONE, so calendars show the session at the wall-clock time the pair chose.
+arrives and removes it when the cancellation does. Times are written in the zone of the person the invite
+is for (their own choice, else the organization's TIME_ZONE) with its VTIMEZONE, so calendars show the
+session at the wall-clock time that person reads on the session page.
 
 An invite carries what both members already see on the session page: time, place, agenda and the link.
 Never a private note or feedback.
@@ -21,6 +22,7 @@ from icalendar import Calendar, Event, vCalAddress
 
 from notifications.models import Notification
 from people.models import Person
+from people.timezones import in_time_zone_of
 
 from .models import Session
 
@@ -126,7 +128,9 @@ def session_ics(session: Session) -> bytes:
 def _session_for_invite(pk: int) -> Session | None:
     return (
         Session.objects.select_related(
-            "mentorship__program", "mentorship__mentor__person", "mentorship__mentee__person"
+            "mentorship__program",
+            "mentorship__mentor__person__user",
+            "mentorship__mentee__person__user",
         )
         .filter(pk=pk)
         .first()
@@ -143,4 +147,6 @@ def invite_attachments(notification: Notification) -> list[tuple[str, bytes, str
     mentorship = session.mentorship
     if notification.recipient_id not in (mentorship.mentor.person_id, mentorship.mentee.person_id):
         return []
-    return [(invite_filename(session), session_ics(session), "text/calendar")]
+    recipient = mentorship.mentor.person if notification.recipient_id == mentorship.mentor.person_id else None
+    with in_time_zone_of(recipient or mentorship.mentee.person):
+        return [(invite_filename(session), session_ics(session), "text/calendar")]

@@ -9,6 +9,7 @@ from django.conf import settings
 
 from .importing import ACCEPTED_EXTENSIONS, ImportFileError, check_file
 from .models import MAX_JOB_LEVEL, MIN_JOB_LEVEL, DirectoryImport, Division, Person, PersonnelRecord, User
+from .timezones import time_zone_names
 
 
 class DirectoryImportForm(forms.Form):
@@ -112,3 +113,21 @@ class PersonnelRecordForm(forms.Form):
         help_text="The new job level, for promotions.",
     )
     details = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+
+class TimeZoneForm(forms.Form):
+    time_zone = forms.ChoiceField(
+        label="Your time zone",
+        required=False,
+        help_text="Session times on every page, in e-mails and in calendar invites are shown in this zone.",
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        default = f"The organization's ({settings.TIME_ZONE})"
+        field = self.fields["time_zone"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [("", default), *((name, name.replace("_", " ")) for name in time_zone_names())]
+        field.error_messages["invalid_choice"] = (
+            "“%(value)s” is not a time zone we know; choose one from the list."
+        )

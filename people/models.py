@@ -15,6 +15,8 @@ from django.db.models import F, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 
+from .timezones import validate_time_zone
+
 MIN_JOB_LEVEL = 1
 MAX_JOB_LEVEL = 20
 HR_ADMINS_GROUP = "HR admins"
@@ -49,6 +51,14 @@ class User(AbstractUser):
 
     username = None  # type: ignore[assignment]
     email = models.EmailField("e-mail address", unique=True)
+    time_zone = models.CharField(
+        "time zone",
+        max_length=64,
+        blank=True,
+        validators=[validate_time_zone],
+        help_text="Times on pages, in e-mails and in calendar invites are shown in this zone; empty means "
+        "the organization's.",
+    )
 
     objects = UserManager()  # type: ignore[assignment,misc]
 

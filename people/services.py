@@ -5,9 +5,11 @@ from __future__ import annotations
 import logging
 
 from django.contrib.auth.models import Group, Permission
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from .models import HR_ADMINS_GROUP, Person, PersonnelRecord, User
+from .timezones import validate_time_zone
 
 logger = logging.getLogger(__name__)
 
@@ -100,3 +102,15 @@ def personnel_record_create(
     record.full_clean()
     record.save()
     return record
+
+
+def user_time_zone_set(*, user: User, time_zone: str) -> User:
+    """Set the zone the user reads times in; an empty value returns to the organization's."""
+    time_zone = (time_zone or "").strip()
+    try:
+        validate_time_zone(time_zone)
+    except ValidationError as error:
+        raise DirectoryError(" ".join(error.messages)) from error
+    user.time_zone = time_zone
+    user.save(update_fields=["time_zone"])
+    return user

@@ -1,12 +1,13 @@
 from django.urls import path
 
-from .views import directory, imports
+from .views import account, directory, imports
 
 app_name = "people"
 
 urlpatterns = [
     path("", directory.person_list, name="person_list"),
     path("<int:pk>/", directory.person_detail, name="person_detail"),
+    path("me/settings/", account.account_settings, name="account_settings"),
     path("hr-admins/", directory.hr_admins, name="hr_admins"),
     path("hr-admins/<int:user_id>/remove/", directory.hr_admin_remove, name="hr_admin_remove"),
     path("imports/", imports.import_list, name="import_list"),

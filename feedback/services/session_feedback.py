@@ -19,6 +19,7 @@ from django.utils.formats import date_format
 from matching.models import Mentorship
 from notifications.services import notify
 from people.models import User
+from people.timezones import in_time_zone_of
 
 from ..models import RATING_RANGE, Session, SessionFeedback
 from ..permissions import MENTEE, MENTOR, PairAccess
@@ -77,11 +78,13 @@ def feedback_request(session: Session) -> None:
             if fit
             else ""
         )
+        with in_time_zone_of(person):
+            day = _day(session)
         notify(
             recipient=person,
             kind="session_feedback_request",
             key=f"session:{session.pk}:{role}",
-            subject=f"How was your session with {other.full_name} on {_day(session)}?",
+            subject=f"How was your session with {other.full_name} on {day}?",
             body=(
                 f"Rate the session from 1 to 5 and say what was useful.{fit_line} Your feedback is read by "
                 f"the program's coordinators, never by {other.full_name}."

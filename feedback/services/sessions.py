@@ -27,6 +27,7 @@ from django.utils.formats import date_format
 from matching.models import Mentorship
 from notifications.services import notify
 from people.models import User
+from people.timezones import in_time_zone_of
 from programs.models import Program
 
 from ..models import MAX_SESSION_MINUTES, Format, PrivateNote, Session, SessionStatusChange
@@ -297,15 +298,16 @@ def _tell_pair(session: Session, *, kind: str, key: str, message: Callable[[str]
     mentor, mentee = _members(mentorship)
     url = reverse("feedback:session_detail", args=[mentorship.pk, session.pk])
     for person, other in ((mentor, mentee), (mentee, mentor)):
-        subject, opening = message(other.full_name)
-        notify(
-            recipient=person,
-            kind=kind,
-            key=key,
-            subject=subject,
-            body=f"{opening}\n\n{_details(session)}",
-            url=url,
-        )
+        with in_time_zone_of(person):  # each reads the time in their own zone
+            subject, opening = message(other.full_name)
+            notify(
+                recipient=person,
+                kind=kind,
+                key=key,
+                subject=subject,
+                body=f"{opening}\n\n{_details(session)}",
+                url=url,
+            )
 
 
 def _invite_key(session: Session) -> str:
