@@ -45,6 +45,8 @@ HISTORY_DAYS = 540
 # The program runs for two years: eighteen months behind it, six ahead.
 REMAINING_DAYS = 190
 STEADY, FADING, MISMATCH, ENDED_MISMATCH, GOALS_MET = "steady", "fading", "mismatch", "ended", "goals_met"
+# Share of check-ins each kind of pair answers (the rest are missed).
+CHECKIN_ANSWER_RATE = {FADING: 0.5, MISMATCH: 0.8}
 
 NOTES = [
     "Talked through the team's quarterly priorities and how to delegate the reporting.",
@@ -407,8 +409,8 @@ def _agreements(pairs, profiles, *, rng: random.Random) -> None:
 
 
 def _checkins(program: Program, pairs, profiles, *, rng: random.Random, today: datetime.date) -> int:
-    """One check-in per participant, pair and period since the program started; the current period's are
-    still open (due within 14 days of opening)."""
+    """One check-in per participant, pair and period since the program started. Steady pairs answer almost
+    all, fading pairs about half; a period opened less than 14 days ago is still open."""
     if program.starts_on is None:
         return 0
     periods = []
@@ -424,9 +426,9 @@ def _checkins(program: Program, pairs, profiles, *, rng: random.Random, today: d
                 break
             if profile == GOALS_MET and period > pair.started_on + datetime.timedelta(days=300):
                 break
-            current = period == periods[-1]
+            still_open = period + datetime.timedelta(days=14) >= today
             for member in (pair.mentor, pair.mentee):
-                answered = not current and rng.random() < (0.5 if profile == FADING else 0.9)
+                answered = not still_open and rng.random() < CHECKIN_ANSWER_RATE.get(profile, 0.97)
                 low = profile in (MISMATCH, ENDED_MISMATCH)
                 checkin = CheckIn(
                     mentorship=pair,

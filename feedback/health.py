@@ -7,7 +7,8 @@ The risks of an active pair:
   from the last held session, or from the start when there is none;
 - ``low_rating``: its sessions' feedback averages 2.5 or less (at least one rating);
 - ``not_a_fit``: someone answered the fit check "not a good fit";
-- ``overdue_checkin``: a check-in was not submitted by its due date;
+- ``overdue_checkin``: a member's latest check-in was not submitted by its due date (a check-in missed
+  in an earlier period is history once the next one has opened: the check-in answers page still shows it);
 - ``help_wanted``: a submitted check-in asks for the coordinator's help (and was not dealt with on the
   check-in answers page).
 
@@ -137,7 +138,12 @@ def with_health(pairs: QuerySet[Mentorship], *, now: datetime.datetime | None = 
     today = timezone.localdate(now)
     feedback = _feedback_of_pair()
     checkins = CheckIn.objects.filter(mentorship=OuterRef("pk")).order_by()
-    overdue = checkins.filter(submitted_at__isnull=True, due_on__lt=today)
+    superseded = CheckIn.objects.filter(
+        mentorship=OuterRef("mentorship"),
+        participant=OuterRef("participant"),
+        period_start__gt=OuterRef("period_start"),
+    )
+    overdue = checkins.filter(submitted_at__isnull=True, due_on__lt=today).exclude(Exists(superseded))
     help_wanted = checkins.filter(submitted_at__isnull=False, wants_help=True, handled_at__isnull=True)
     pairs = pairs.annotate(
         health_cadence=_cadence(),

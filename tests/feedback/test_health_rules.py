@@ -172,13 +172,23 @@ def test_a_not_a_good_fit_from_either_side_is_a_risk_that_names_who_said_it(pair
 
 
 def test_a_check_in_not_submitted_after_its_due_date_is_overdue(pair):
-    checkin(pair, pair.mentee, due_in=0)
+    due_today = checkin(pair, pair.mentee, due_in=0)
     assert OVERDUE_CHECKIN not in risks(pair)  # due today: not late yet
+    due_today.delete()
     checkin(pair, pair.mentor, due_in=-6, period_days_ago=120)
     assert risks(pair)[OVERDUE_CHECKIN].endswith("is 6 days late.")
     checkin(pair, pair.mentee, due_in=-3, period_days_ago=90)
     assert risks(pair)[OVERDUE_CHECKIN].startswith("2 check-ins are overdue, the oldest by 6 days")
     CheckIn.objects.update(submitted_at=timezone.now())
+    assert OVERDUE_CHECKIN not in risks(pair)
+
+
+def test_a_check_in_missed_in_an_earlier_period_is_history_once_the_next_one_opens(pair):
+    checkin(pair, pair.mentee, due_in=-186, period_days_ago=200)
+    assert risks(pair)[OVERDUE_CHECKIN].endswith("is 186 days late.")
+    later = checkin(pair, pair.mentee, due_in=-6, period_days_ago=20)
+    assert risks(pair)[OVERDUE_CHECKIN].endswith("is 6 days late.")
+    CheckIn.objects.filter(pk=later.pk).update(submitted_at=timezone.now())
     assert OVERDUE_CHECKIN not in risks(pair)
 
 
