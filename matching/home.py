@@ -1,7 +1,8 @@
-"""Home-page panel of matching: the signed-in person's pairs, requests waiting for a mentor's answer, and a
-"Choose your mentor" link for mentees of mentee-choice programs who have no mentor yet.
+"""Home-page panel of matching: requests waiting for a mentor's answer, and a "Choose your mentor" link for
+mentees of mentee-choice programs who have no mentor yet. The pairs themselves, once made, are on the
+feedback panel ("what comes next").
 
-Three queries whatever the number of pairs or requests.
+Two queries whatever the number of requests.
 """
 
 from __future__ import annotations
@@ -25,14 +26,6 @@ def home_panels(request: HttpRequest) -> list[HomePanel]:
         return []
     person = person_for_user(user)
     assert person is not None  # is_employee admits people in the directory only
-    pairs = list(
-        Mentorship.objects.current()
-        .filter(Q(mentor__person=person) | Q(mentee__person=person))
-        .select_related("program", "mentor__person", "mentee__person")
-        .order_by("program__name", "pk")
-    )
-    mentors = [p for p in pairs if p.mentee.person_id == person.pk]
-    mentees = [p for p in pairs if p.mentor.person_id == person.pk]
     waiting = list(
         MentorRequest.objects.filter(
             mentor__person=person,
@@ -61,9 +54,10 @@ def home_panels(request: HttpRequest) -> list[HomePanel]:
         .order_by("program__name")
     )
     to_choose = [p for p in participations if p["paired"] < p["program__mentors_per_mentee"]]
-    if not (pairs or waiting or to_choose):
+    if not (waiting or to_choose):
         return []
-    context = {"mentors": mentors, "mentees": mentees, "waiting": waiting, "to_choose": to_choose}
-    # Answering a request or choosing a mentor is a to-do; the list of pairs is information.
+    context = {"waiting": waiting, "to_choose": to_choose}
+    # Answering a request or choosing a mentor is a to-do; requests already sent only wait.
     order = 10 if waiting or any(not p["asked"] for p in to_choose) else 30
-    return [HomePanel("Your mentoring pairs", "matching/home/_pairs.html", context, order=order)]
+    title = "Mentor requests" if waiting else "Choose your mentor"
+    return [HomePanel(title, "matching/home/_pairs.html", context, order=order)]
