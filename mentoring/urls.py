@@ -11,6 +11,7 @@ urlpatterns = [
     path("programs/", include("programs.urls")),
     path("matching/", include("matching.urls")),
     path("pairs/", include("feedback.urls")),
+    path("master-mentors/", include("cohorts.urls")),
     path("notifications/", include("notifications.urls")),
     path("admin/", admin.site.urls),
 ]
