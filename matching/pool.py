@@ -14,6 +14,7 @@ import numpy as np
 from matching.scoring import MENTOR_HIGHER, MISSING, OVERLAP, Pool, QuestionCriterion
 from people.models import Person
 from programs.models import Answer, Participant, Program, Question
+from programs.services.training import certified_master_mentors
 
 PERSON_FIELDS = ("person_id", "person__department_id", "person__department__division_id", "person__location")
 
@@ -136,6 +137,13 @@ def load_pool(program: Program, *, forbidden: Iterable[tuple[int, int]] = ()) ->
     forbidden_pairs = [
         (mentee_index[i], mentor_index[j]) for i, j in forbidden if i in mentee_index and j in mentor_index
     ]
+    # "Master Mentors preferred" makes the certificate a weighted criterion.
+    master_weight = 0
+    mentor_master = None
+    if program.mentor_requirement == Program.MentorRequirement.MASTER_PREFERRED:
+        master_weight = program.weight_master_mentor
+        certified = certified_master_mentors(r[4] for r in mentors) if master_weight else set()
+        mentor_master = np.array([r[4] in certified for r in mentors], dtype=bool)
     return Pool(
         **side("mentor", mentors),
         **side("mentee", mentees),
@@ -152,6 +160,8 @@ def load_pool(program: Program, *, forbidden: Iterable[tuple[int, int]] = ()) ->
         weight_different_division=program.weight_different_division,
         weight_mentor_senior=program.weight_mentor_senior,
         weight_same_location=program.weight_same_location,
+        mentor_master=mentor_master,
+        weight_master_mentor=master_weight,
         reverse=program.kind == Program.Kind.REVERSE,
         forbidden=np.asarray(forbidden_pairs, dtype=np.int64).reshape(-1, 2),
     )

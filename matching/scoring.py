@@ -35,6 +35,7 @@ OVERLAP = "overlap"
 MENTOR_HIGHER = "mentor_higher"
 RULES = (SAME, DIFFERENT, OVERLAP, MENTOR_HIGHER)
 
+MASTER_MENTOR_LABEL = "Certified Master Mentor"
 MISSING = -1  # the code of an unknown value in integer-coded arrays
 SENIORITY_GAP = (1, 3)  # levels between mentor and mentee that count as "more senior"
 MAX_ENCODED_VALUES = 64  # above this many distinct answers a criterion is compared pair by pair
@@ -115,6 +116,9 @@ class Pool:
     weight_different_division: float = 0
     weight_mentor_senior: float = 0
     weight_same_location: float = 0
+    # Master Mentors preferred: 1 per mentor holding the certificate, weighted like any criterion.
+    mentor_master: np.ndarray | None = None
+    weight_master_mentor: float = 0
     reverse: bool = False
     forbidden: np.ndarray = field(default_factory=lambda: np.empty((0, 2), dtype=np.int64))
 
@@ -156,6 +160,11 @@ class Pool:
         if self.weight_same_location > 0:
             sim, known = coded(self.mentee_location, self.mentor_location, equal=True)
             yield "Same location", self.weight_same_location, sim, known, False
+        if self.weight_master_mentor > 0 and self.mentor_master is not None:
+            n = len(self.mentee_ids[mentees])
+            sim = np.broadcast_to(self.mentor_master[None, :].astype(np.float32), (n, self.n_mentors))
+            known = np.ones((n, self.n_mentors), dtype=bool)
+            yield MASTER_MENTOR_LABEL, self.weight_master_mentor, sim, known, False
 
 
 Similarity = Callable[[slice | np.ndarray], tuple[np.ndarray, np.ndarray]]
@@ -351,12 +360,17 @@ def _linearize(pool: Pool) -> _LinearCriteria:
         stepped(pool.weight_mentor_senior, False, a, b, a != MISSING, b != MISSING, senior)
     if pool.weight_same_location > 0:
         coded(pool.weight_same_location, False, pool.mentee_location, pool.mentor_location, True)
+    if pool.weight_master_mentor > 0 and pool.mentor_master is not None:
+        every_mentee = np.ones((pool.n_mentees, 1))
+        add("known", every_mentee, pool.weight_master_mentor * np.ones((pool.n_mentors, 1)))
+        add("points", every_mentee, pool.weight_master_mentor * column(pool.mentor_master))
 
     weights_used = [q.weight for q in pool.questions if q.weight > 0] + [
         pool.weight_different_department,
         pool.weight_different_division,
         pool.weight_mentor_senior,
         pool.weight_same_location,
+        pool.weight_master_mentor,
     ]
     whole_weights = all(float(w).is_integer() for w in weights_used)
 
@@ -616,6 +630,11 @@ def pair_breakdowns(
         columns.append((label, pool.weight_mentor_senior, sim, (x != MISSING) & (y != MISSING)))
     if pool.weight_same_location > 0:
         coded("Same location", pool.weight_same_location, pool.mentee_location, pool.mentor_location, True)
+    if pool.weight_master_mentor > 0 and pool.mentor_master is not None:
+        master = pool.mentor_master[mentor].astype(np.float64)
+        columns.append(
+            (MASTER_MENTOR_LABEL, pool.weight_master_mentor, master, np.ones(len(mentor), dtype=bool))
+        )
 
     total = sum((float(weight) * known for _, weight, _, known in columns), np.zeros(len(mentee)))
     out: list[list[tuple[str, float, float, float]]] = [[] for _ in range(len(mentee))]

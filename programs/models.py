@@ -121,6 +121,9 @@ class Program(models.Model):
         default=5, help_text="Mentor 1-3 levels more senior (reversed for reverse mentoring)."
     )
     weight_same_location = models.PositiveSmallIntegerField(default=2)
+    weight_master_mentor = models.PositiveSmallIntegerField(
+        default=3, help_text="Certified Master Mentor; counted when Master Mentors are preferred."
+    )
     # The topics pairs pick from when they log a session.
     session_topics = models.JSONField(default=default_session_topics, blank=True)
     # What mentees choosing a mentor see of each mentor besides the name (MENTOR_PROFILE_FIELDS).
@@ -187,6 +190,9 @@ class Program(models.Model):
                 & Q(weight_mentor_senior__lte=10)
                 & Q(weight_same_location__lte=10),
                 name="program_hr_weights_at_most_10",
+            ),
+            models.CheckConstraint(
+                condition=Q(weight_master_mentor__lte=10), name="program_master_weight_at_most_10"
             ),
         ]
         indexes = [

@@ -263,6 +263,7 @@ WOMEN_IN_LEADERSHIP: dict[str, Any] = {
         "manager_approval": False,
         "manager_approval_days": 7,
         "mentor_requirement": "master_preferred",
+        "weight_master_mentor": 4,
     },
     "timeline": {
         "enrollment_opens_on": 14,

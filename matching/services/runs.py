@@ -98,10 +98,13 @@ def _subset(pool: Pool, mentees: np.ndarray, mentors: np.ndarray, capacity: np.n
         "forbidden": forbidden,
     }
     for f in dataclasses.fields(pool):
+        value = getattr(pool, f.name)
+        if value is None:
+            continue
         if f.name.startswith("mentor_"):
-            changes[f.name] = getattr(pool, f.name)[mentors]
+            changes[f.name] = value[mentors]
         elif f.name.startswith("mentee_"):
-            changes[f.name] = getattr(pool, f.name)[mentees]
+            changes[f.name] = value[mentees]
     changes["mentor_capacity"] = capacity
     return dataclasses.replace(pool, **changes)
 

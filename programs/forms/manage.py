@@ -186,6 +186,7 @@ class MatchingForm(SectionForm):
         ("matching_mode", "matching_priority", "min_match_score"),
         ("weight_different_department", "weight_different_division"),
         ("weight_mentor_senior", "weight_same_location"),
+        ("weight_master_mentor",),
         ("mentor_profile_fields",),
     ]
 
@@ -207,6 +208,10 @@ class MatchingForm(SectionForm):
         "weight_mentor_senior", help_text="Weight 0-10. For reverse mentoring, the mentee is the senior one."
     )
     weight_same_location = _int_field("weight_same_location", help_text="Weight 0-10.")
+    weight_master_mentor = _int_field(
+        "weight_master_mentor",
+        help_text="Weight 0-10, counted only when the mentor requirement is “Master Mentors preferred”.",
+    )
     mentor_profile_fields = forms.MultipleChoiceField(
         label=LABELS["mentor_profile_fields"],
         choices=MENTOR_PROFILE_FIELDS,

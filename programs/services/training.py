@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
@@ -240,8 +241,18 @@ def has_completed_mentor_training(person: Person) -> bool:
     return MentorTraining.objects.filter(person=person).exists()
 
 
+def _master_mentor_certificates():
+    return PersonnelRecord.objects.filter(
+        kind=PersonnelRecord.Kind.CERTIFICATE, title__iexact=MASTER_MENTOR_CERTIFICATE_TITLE
+    )
+
+
 def is_certified_master_mentor(person: Person) -> bool:
     """Whether ``person``'s personnel file holds the Master Mentor certificate (title in any case)."""
-    return PersonnelRecord.objects.filter(
-        person=person, kind=PersonnelRecord.Kind.CERTIFICATE, title__iexact=MASTER_MENTOR_CERTIFICATE_TITLE
-    ).exists()
+    return _master_mentor_certificates().filter(person=person).exists()
+
+
+def certified_master_mentors(person_ids: Iterable[int]) -> set[int]:
+    """Which of ``person_ids`` hold the Master Mentor certificate, in one query."""
+    ids = list(person_ids)
+    return set(_master_mentor_certificates().filter(person_id__in=ids).values_list("person_id", flat=True))

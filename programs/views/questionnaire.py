@@ -33,6 +33,11 @@ def hr_criteria(program: Program) -> list[tuple[str, int]]:
         ("different division", program.weight_different_division),
         (seniority, program.weight_mentor_senior),
         ("same location", program.weight_same_location),
+        *(
+            [("mentor is a certified Master Mentor", program.weight_master_mentor)]
+            if program.mentor_requirement == Program.MentorRequirement.MASTER_PREFERRED
+            else []
+        ),
     ]
 
 

@@ -67,3 +67,40 @@ def test_forbidden_participant_pairs_become_pool_indices():
     assert pool.reverse
     assert pool.forbidden.tolist() == [[0, 0]]
     assert not score_block(pool, slice(0, 1))[1].any()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("requirement", "counted"), [("master_preferred", True), ("none", False)])
+def test_master_mentors_preferred_makes_the_certificate_a_weighted_criterion(requirement, counted):
+    from people.models import PersonnelRecord
+    from programs.services.training import MASTER_MENTOR_CERTIFICATE_TITLE
+
+    program = Program.objects.create(
+        name="Leaders",
+        slug="leaders",
+        weight_different_department=0,
+        weight_mentor_senior=0,
+        weight_same_location=0,
+        weight_master_mentor=4,
+        mentor_requirement=requirement,
+    )
+    certified, other = PersonFactory(), PersonFactory()
+    PersonnelRecord.objects.create(
+        person=certified,
+        kind=PersonnelRecord.Kind.CERTIFICATE,
+        effective_on="2026-06-30",
+        title=MASTER_MENTOR_CERTIFICATE_TITLE.lower(),
+    )
+    program.participants.create(person=other, role="mentor", status="approved")
+    program.participants.create(person=certified, role="mentor", status="approved")
+    program.participants.create(person=PersonFactory(), role="mentee", status="approved")
+
+    pool = load_pool(program)
+    scores, _ = score_block(pool, slice(0, 1))
+    if counted:
+        assert pool.mentor_master.tolist() == [False, True]
+        assert scores[0].tolist() == pytest.approx([0, 100])
+        assert match(pool).pairs() == {(0, 1)}
+    else:
+        assert pool.weight_master_mentor == 0
+        assert scores[0].tolist() == [0, 0]

@@ -255,3 +255,23 @@ def test_scoring_any_rows_equals_scoring_their_block():
     assert np.array_equal(feasible, whole[1][rows])
     with pytest.raises(ValueError, match="each once"):
         score_rows(pool, np.array([1, 1]))
+
+
+def test_a_certified_master_mentor_scores_higher_when_master_mentors_are_preferred():
+    mentors = [{"department": 1}, {"department": 1}]
+    pool = make_pool(
+        mentors,
+        [{"department": 2}],
+        weight_different_department=3,
+        mentor_master=np.array([False, True]),
+        weight_master_mentor=1,
+    )
+    scores, feasible = scores_of(pool)
+    # Different department 3x1 for both; the certificate adds 1x1 for the second mentor only.
+    assert scores[0].tolist() == pytest.approx([75, 100])
+    assert feasible.all()
+    assert breakdown(pool, 0, 1)[-1] == ("Certified Master Mentor", 1.0, 1.0, pytest.approx(25))
+    assert [row[-1] for row in pair_breakdowns(pool, np.array([0]), np.array([0]))] == [
+        ("Certified Master Mentor", 1.0, 0.0, 0.0)
+    ]
+    assert score_rows(pool, np.array([0]))[0][0].tolist() == pytest.approx([75, 100])
