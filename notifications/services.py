@@ -25,6 +25,7 @@ EMAIL_ATTACHMENTS: dict[str, str] = {
     "session_scheduled": "feedback.ics.invite_attachments",
     "session_rescheduled": "feedback.ics.invite_attachments",
     "session_cancelled": "feedback.ics.invite_attachments",
+    "session_reminder": "feedback.ics.invite_attachments",
 }
 
 Attachment = tuple[str, bytes | str, str]

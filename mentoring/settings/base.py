@@ -200,6 +200,26 @@ CELERY_BEAT_SCHEDULE = {
         "task": "matching.expire_mentor_requests",
         "schedule": crontab(minute="*/15"),
     },
+    "feedback.remind_sessions": {
+        "task": "feedback.remind_sessions",
+        "schedule": crontab(minute="*/15"),
+    },
+    "feedback.remind_feedback": {
+        "task": "feedback.remind_feedback",
+        "schedule": crontab(minute=20),
+    },
+    "feedback.nudge_cadence": {
+        "task": "feedback.nudge_cadence",
+        "schedule": crontab(hour=7, minute=10),
+    },
+    "feedback.warn_inactive": {
+        "task": "feedback.warn_inactive",
+        "schedule": crontab(hour=7, minute=25),
+    },
+    "feedback.open_checkins": {
+        "task": "feedback.open_checkins",
+        "schedule": crontab(hour=6, minute=40),
+    },
     "mentoring.clear_expired_sessions": {
         "task": "mentoring.clear_expired_sessions",
         "schedule": crontab(hour=3, minute=17),
