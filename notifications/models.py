@@ -38,3 +38,26 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} for {self.recipient}: {self.subject}"
+
+
+class NotificationSettings(models.Model):
+    """How a person wants their notifications e-mailed: each as it happens, in a weekly digest, or not at
+    all; and which categories (``notifications.kinds``) they do not want by e-mail. Without a row, each
+    notification is e-mailed as it happens."""
+
+    class Email(models.TextChoices):
+        EACH = "each", "Each one as it happens"
+        DIGEST = "digest", "A weekly digest (Monday morning)"
+        OFF = "off", "No e-mail: the notification centre only"
+
+    person = models.OneToOneField(Person, on_delete=models.CASCADE, related_name="notification_settings")
+    email = models.CharField(max_length=8, choices=Email.choices, default=Email.EACH)
+    muted = models.JSONField(default=list, blank=True, help_text="Categories never e-mailed.")
+    last_digest_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "notification settings"
+
+    def __str__(self) -> str:
+        return f"{self.person}: {self.get_email_display()}"

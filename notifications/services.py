@@ -1,19 +1,23 @@
-"""Send notifications: recorded once, e-mailed after the transaction commits, read in the app."""
+"""Send notifications: recorded once, e-mailed after the transaction commits (or in the recipient's weekly
+digest, or not at all, as they chose), read in the app."""
 
 from __future__ import annotations
 
+import datetime
 import logging
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from people.models import Person
 
-from .models import Notification
+from .kinds import CATEGORY_KEYS, category_of
+from .models import Notification, NotificationSettings
 
 logger = logging.getLogger(__name__)
 
@@ -60,11 +64,96 @@ def notify(
             )
     except IntegrityError:
         return None
-    if email:
+    if email and emails_now(recipient, kind):
         from .tasks import send_notification_email
 
         transaction.on_commit(lambda: send_notification_email.delay(notification.pk))
     return notification
+
+
+def _settings_of(person: Person) -> NotificationSettings | None:
+    return NotificationSettings.objects.filter(person=person).first()
+
+
+def emails_now(person: Person, kind: str) -> bool:
+    """Whether a notification of ``kind`` is e-mailed to ``person`` as it happens (not muted, not digest)."""
+    chosen = _settings_of(person)
+    if chosen is None:
+        return True
+    return chosen.email == NotificationSettings.Email.EACH and category_of(kind).key not in chosen.muted
+
+
+class SettingsError(Exception):
+    """Notification settings that cannot be saved; the message says why."""
+
+
+def notification_settings_save(*, person: Person, email: str, muted: list[str]) -> NotificationSettings:
+    """Save how ``person`` wants notifications e-mailed. Refused with nothing changed on unknown values."""
+    if email not in NotificationSettings.Email.values:
+        raise SettingsError("Choose how you want notifications e-mailed from the list.")
+    unknown = sorted(set(muted) - CATEGORY_KEYS)
+    if unknown:
+        raise SettingsError(f"Unknown kinds of notification: {', '.join(unknown)}. Choose from the list.")
+    chosen, _ = NotificationSettings.objects.update_or_create(
+        person=person, defaults={"email": email, "muted": sorted(set(muted))}
+    )
+    return chosen
+
+
+DIGEST_SPAN = datetime.timedelta(days=7)
+
+
+def digests_send(now: datetime.datetime | None = None) -> int:
+    """E-mail each person who chose the weekly digest one message with their notifications of the past
+    week not yet e-mailed (muted categories left out). Each notification is claimed with a conditional
+    UPDATE before sending, so a second run (or a second worker) sends nothing again. Returns how many
+    digests were sent."""
+    now = now or timezone.now()
+    sent = 0
+    readers = NotificationSettings.objects.filter(email=NotificationSettings.Email.DIGEST).select_related(
+        "person"
+    )
+    for chosen in readers.exclude(person__status=Person.Status.LEFT).order_by("pk"):
+        pending = [
+            n
+            for n in Notification.objects.filter(
+                recipient=chosen.person, emailed_at__isnull=True, created_at__gte=now - DIGEST_SPAN
+            ).order_by("created_at", "pk")
+            if category_of(n.kind).key not in chosen.muted
+        ]
+        if not pending:
+            continue
+        claimed = Notification.objects.filter(pk__in=[n.pk for n in pending], emailed_at__isnull=True).update(
+            emailed_at=now
+        )
+        if claimed != len(pending):  # another run took some: leave them to it, give ours back
+            Notification.objects.filter(pk__in=[n.pk for n in pending], emailed_at=now).update(
+                emailed_at=None
+            )
+            continue
+        context = {
+            "recipient": chosen.person,
+            "notifications": [(n, f"{settings.SITE_URL}{n.url}" if n.url else "") for n in pending],
+            "site_name": settings.SITE_NAME,
+            "settings_link": f"{settings.SITE_URL}{reverse('notifications:settings')}",
+        }
+        message = EmailMultiAlternatives(
+            subject=f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}Your week: {len(pending)} notification"
+            f"{'s' if len(pending) != 1 else ''}",
+            body=render_to_string("notifications/email/digest.txt", context),
+            to=[chosen.person.email],
+        )
+        message.attach_alternative(render_to_string("notifications/email/digest.html", context), "text/html")
+        try:
+            message.send()
+        except Exception:
+            Notification.objects.filter(pk__in=[n.pk for n in pending], emailed_at=now).update(
+                emailed_at=None
+            )
+            raise
+        NotificationSettings.objects.filter(pk=chosen.pk).update(last_digest_at=now)
+        sent += 1
+    return sent
 
 
 def notification_email_send(*, notification_id: int) -> bool:

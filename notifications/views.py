@@ -7,8 +7,10 @@ from django.views.decorators.http import require_POST
 
 from people.permissions import person_for_user
 
-from .models import Notification
-from .services import notifications_mark_read
+from .forms import NotificationSettingsForm
+from .kinds import category_choices
+from .models import Notification, NotificationSettings
+from .services import SettingsError, notification_settings_save, notifications_mark_read
 
 
 def _person(request: HttpRequest):
@@ -42,3 +44,29 @@ def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404("No such notification.")
     notifications_mark_read(recipient=person, ids=[notification.pk])
     return redirect(notification.url or "notifications:list")
+
+
+@login_required
+def notification_settings(request: HttpRequest) -> HttpResponse:
+    """How the signed-in person wants their notifications e-mailed."""
+    person = _person(request)
+    chosen = NotificationSettings.objects.filter(person=person).first()
+    every = [key for key, _ in category_choices()]
+    initial = {
+        "email": chosen.email if chosen else NotificationSettings.Email.EACH,
+        "emailed": [key for key in every if not chosen or key not in chosen.muted],
+    }
+    form = NotificationSettingsForm(request.POST or None, initial=initial)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                notification_settings_save(
+                    person=person, email=form.cleaned_data["email"], muted=form.muted()
+                )
+            except SettingsError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(request, "Your notification settings are saved.")
+                return redirect("notifications:settings")
+        messages.error(request, "Nothing was saved. Correct the fields marked below.")
+    return render(request, "notifications/settings.html", {"form": form})

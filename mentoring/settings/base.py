@@ -220,6 +220,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "feedback.open_checkins",
         "schedule": crontab(hour=6, minute=40),
     },
+    "notifications.send_digests": {
+        "task": "notifications.send_digests",
+        "schedule": crontab(day_of_week=1, hour=7, minute=0),
+    },
     "mentoring.clear_expired_sessions": {
         "task": "mentoring.clear_expired_sessions",
         "schedule": crontab(hour=3, minute=17),
