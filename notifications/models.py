@@ -61,3 +61,33 @@ class NotificationSettings(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person}: {self.get_email_display()}"
+
+
+class JobRun(models.Model):
+    """One run of a scheduled job (a task of the beat schedule), for the HR admins' operations page."""
+
+    class Status(models.TextChoices):
+        RUNNING = "running", "Running"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+
+    name = models.CharField(max_length=100)
+    task_id = models.CharField(max_length=64, blank=True)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.RUNNING)
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+    sent = models.PositiveIntegerField(null=True, blank=True, help_text="What the job reported sending.")
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-pk"]
+        indexes = [models.Index(fields=["name", "-started_at"], name="jobrun_name_started_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.name} at {self.started_at:%Y-%m-%d %H:%M}: {self.status}"
+
+    @property
+    def seconds(self) -> float | None:
+        if self.finished_at is None:
+            return None
+        return (self.finished_at - self.started_at).total_seconds()

@@ -1,15 +1,22 @@
+"""The notification centre, each person's notification settings, and the HR admins' operations page."""
+
+import datetime
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import Count, OuterRef, Subquery
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from people.permissions import person_for_user
+from people.permissions import person_for_user, require_hr_admin
 
 from .forms import NotificationSettingsForm
+from .jobruns import scheduled_job_names
 from .kinds import category_choices
-from .models import Notification, NotificationSettings
+from .models import JobRun, Notification, NotificationSettings
 from .services import SettingsError, notification_settings_save, notifications_mark_read
 
 
@@ -70,3 +77,36 @@ def notification_settings(request: HttpRequest) -> HttpResponse:
                 return redirect("notifications:settings")
         messages.error(request, "Nothing was saved. Correct the fields marked below.")
     return render(request, "notifications/settings.html", {"form": form})
+
+
+FAILURES_SPAN = datetime.timedelta(days=7)
+
+
+@login_required
+def operations(request: HttpRequest) -> HttpResponse:
+    """HR admins: each scheduled job's last run, what it sent, and its failures of the past week."""
+    require_hr_admin(request.user)
+    names = scheduled_job_names()
+    since = timezone.now() - FAILURES_SPAN
+    runs = JobRun.objects.filter(name__in=names)
+    latest = JobRun.objects.filter(name=OuterRef("name")).order_by("-started_at", "-pk")
+    failed = latest.filter(status=JobRun.Status.FAILED)
+    last = {run.name: run for run in runs.filter(pk=Subquery(latest.values("pk")[:1]))}
+    last_failure = {run.name: run for run in runs.filter(pk=Subquery(failed.values("pk")[:1]))}
+    failures = dict(
+        runs.filter(status=JobRun.Status.FAILED, started_at__gte=since)
+        .values("name")
+        .annotate(n=Count("pk"))
+        .values_list("name", "n")
+    )
+    rows = [
+        {
+            "name": name,
+            "last": last.get(name),
+            "failures": failures.get(name, 0),
+            "last_failure": last_failure.get(name),
+        }
+        for name in names
+    ]
+    recent = runs.order_by("-started_at", "-pk")[:30]
+    return render(request, "notifications/operations.html", {"rows": rows, "recent": recent})

@@ -9,22 +9,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.utils import timezone
 
 from mentoring.celery import app
-from notifications.models import Notification
+from notifications.jobruns import error_text, not_recorded, scheduled_job_names
+from notifications.models import JobRun, Notification
 
 
 class _RolledBack(Exception):
     pass
 
 
-def scheduled_jobs() -> list[str]:
-    """The task names beat wakes, in schedule order, each once."""
-    return list(dict.fromkeys(entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()))
+scheduled_jobs = scheduled_job_names
 
 
 class Command(BaseCommand):
@@ -48,14 +46,25 @@ class Command(BaseCommand):
         task = app.tasks[name]
         started = timezone.now()
         new: list[Notification] = []
-        try:
-            with transaction.atomic():
-                result = task.apply(throw=True).get()
-                new = [*Notification.objects.filter(created_at__gte=started).select_related("recipient")]
-                if dry_run:
+        if dry_run:
+            try:
+                with transaction.atomic(), not_recorded():
+                    result = task.apply(throw=True).get()
+                    new = [*Notification.objects.filter(created_at__gte=started).select_related("recipient")]
                     raise _RolledBack
-        except _RolledBack:
-            pass
+            except _RolledBack:
+                pass
+        else:
+            outcome = task.apply(throw=False)
+            if outcome.failed():
+                error = outcome.result
+                JobRun.objects.filter(task_id=outcome.id).update(
+                    status=JobRun.Status.FAILED,
+                    error=error_text(error if isinstance(error, BaseException) else None),
+                )
+                raise CommandError(f"{name} failed: {error}")
+            result = outcome.get()
+            new = [*Notification.objects.filter(created_at__gte=started).select_related("recipient")]
         for notification in sorted(new, key=lambda n: (n.kind, n.recipient.full_name, n.key)):
             self.stdout.write(
                 f"{notification.kind}  {notification.recipient.full_name}  {notification.subject}"
