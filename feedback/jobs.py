@@ -21,7 +21,9 @@ notifications it sent.
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
+from django.db import models
 from django.db.models import (
     DateTimeField,
     Exists,
@@ -211,8 +213,9 @@ def nudge_cadence(now: datetime.datetime | None = None) -> int:
         .order_by("pk")
     )
     sent = 0
+    pair: Any  # annotated with cadence and last_held
     for pair in pairs:
-        since = timezone.localdate(pair.last_held) if pair.last_held else pair.started_on
+        since: datetime.date = timezone.localdate(pair.last_held) if pair.last_held else pair.started_on
         days = (today - since).days
         if days <= pair.cadence:
             continue
@@ -254,8 +257,8 @@ def nudge_cadence(now: datetime.datetime | None = None) -> int:
     return sent
 
 
-def _latest(model: type, field: str, pair_field: str = "mentorship") -> Subquery:
-    rows = model.objects.filter(**{pair_field: OuterRef("pk"), f"{field}__isnull": False}).order_by(
+def _latest(model: type[models.Model], field: str, pair_field: str = "mentorship") -> Subquery:
+    rows = model._default_manager.filter(**{pair_field: OuterRef("pk"), f"{field}__isnull": False}).order_by(
         f"-{field}"
     )
     return Subquery(rows.values(field)[:1], output_field=DateTimeField())
@@ -280,9 +283,9 @@ def with_last_activity(pairs: QuerySet[Mentorship]) -> QuerySet[Mentorship]:
     )
 
 
-def last_activity_day(pair: Mentorship) -> datetime.date:
+def last_activity_day(pair: Any) -> datetime.date:
     """The day of the pair's latest activity (``with_last_activity``), or its start."""
-    days = [pair.started_on]
+    days: list[datetime.date] = [pair.started_on]
     days += [timezone.localdate(moment) for f in ACTIVITY_FIELDS if (moment := getattr(pair, f)) is not None]
     if pair.last_milestone_on is not None:
         days.append(pair.last_milestone_on)

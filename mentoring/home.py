@@ -16,6 +16,7 @@ PANEL_PROVIDERS = [
     "programs.home.home_panels",
     "matching.home.home_panels",
     "feedback.home.home_panels",
+    "cohorts.home.home_panels",
 ]
 
 

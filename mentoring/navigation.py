@@ -8,6 +8,7 @@ from django.db.models import Exists, OuterRef
 from django.http import HttpRequest
 from django.urls import reverse
 
+from cohorts.models import Cohort, CohortMember
 from people.models import Person
 from people.permissions import is_employee, is_hr_admin, person_for_user
 from programs.models import Program
@@ -31,11 +32,14 @@ def navigation_for(request: HttpRequest) -> list[NavItem]:
     if employee:
         entries.append(("Programs", reverse("programs:program_list")))
         entries.append(("Your pairs", reverse("feedback:pair_list")))
+        entries.append(("Master Mentors", reverse("cohorts:nominations_home")))
     roles = _person_roles(person_for_user(user))
     if hr or roles["coordinates"]:
         entries.append(("Manage programs", reverse("programs:manage_list")))
     if roles["manages"]:
         entries.append(("Approvals", reverse("programs:manager_approvals")))
+    if roles["in_cohort"] and not hr:
+        entries.append(("Cohorts", reverse("cohorts:cohort_list")))
     if hr or employee:
         entries.append(("Directory", reverse("people:person_list")))
     hr_tools: list[tuple[str, str]] = []
@@ -43,8 +47,12 @@ def navigation_for(request: HttpRequest) -> list[NavItem]:
         hr_tools = [
             ("HR imports", reverse("people:import_list")),
             ("Mentor training", reverse("programs:training_list")),
+            ("Master Mentor cycles", reverse("cohorts:cycle_list")),
+            ("Cohorts", reverse("cohorts:cohort_list")),
+            ("Master Mentor roster", reverse("cohorts:roster")),
             ("Playbook", reverse("programs:global_resource_list")),
             ("HR admins", reverse("people:hr_admins")),
+            ("Scheduled jobs", reverse("notifications:operations")),
         ]
     # The entry whose URL is the longest prefix of the current path is the one we are in.
     path = request.path
@@ -59,15 +67,18 @@ def navigation_for(request: HttpRequest) -> list[NavItem]:
 
 
 def _person_roles(person: Person | None) -> dict[str, bool]:
-    """Whether the person coordinates a program and has reports, in one query."""
+    """Whether the person coordinates a program, has reports, and trains in or coordinates a Master Mentor
+    cohort, in one query."""
     if person is None:
-        return {"coordinates": False, "manages": False}
+        return {"coordinates": False, "manages": False, "in_cohort": False}
     return (
         Person.objects.filter(pk=person.pk)
         .annotate(
             coordinates=Exists(Program.coordinators.through.objects.filter(person_id=OuterRef("pk"))),
             manages=Exists(Person.objects.filter(manager_id=OuterRef("pk"))),
+            in_cohort=Exists(CohortMember.objects.filter(person_id=OuterRef("pk")))
+            | Exists(Cohort.coordinators.through.objects.filter(person_id=OuterRef("pk"))),
         )
-        .values("coordinates", "manages")
+        .values("coordinates", "manages", "in_cohort")
         .get()
     )

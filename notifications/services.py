@@ -30,6 +30,7 @@ EMAIL_ATTACHMENTS: dict[str, str] = {
     "session_rescheduled": "feedback.ics.invite_attachments",
     "session_cancelled": "feedback.ics.invite_attachments",
     "session_reminder": "feedback.ics.invite_attachments",
+    "cohort_event_invite": "cohorts.ics.invite_attachments",
 }
 
 Attachment = tuple[str, bytes | str, str]

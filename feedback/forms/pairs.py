@@ -3,12 +3,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
 from django import forms
 
 from matching.models import Mentorship
+from mentoring.forms import DATE_INPUT, ServiceErrorsForm
 from programs.models import Resource
 
 from ..models import Agreement, Goal
@@ -16,23 +16,6 @@ from ..services.agreement import CADENCE_RANGE, TEXT_MAX_LENGTH
 from ..services.ending import NOTE_MAX_LENGTH
 from ..services.goals import COMMENT_MAX_LENGTH, TITLE_MAX_LENGTH, WHY_MAX_LENGTH
 from ..services.goals import TEXT_MAX_LENGTH as GOAL_TEXT_MAX_LENGTH
-
-DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-class ServiceErrorsForm(forms.Form):
-    """A form whose input a service checks again: the service's errors go on the fields they name."""
-
-    def add_service_errors(self, errors: Mapping[str | None, list[str]]) -> None:
-        for field, messages in errors.items():
-            for message in messages:
-                self.add_error(field if field in self.fields else None, message)
-
-    def first_error(self) -> str:
-        for messages in self.errors.values():
-            for message in messages:
-                return str(message)
-        return ""
 
 
 class AgreementForm(ServiceErrorsForm):

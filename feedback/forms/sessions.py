@@ -4,12 +4,12 @@ site's time zone become one aware instant); every rule lives in ``feedback.servi
 
 from __future__ import annotations
 
-import datetime
-from collections.abc import Mapping
-from typing import Any, ClassVar
+from typing import Any
 
 from django import forms
 from django.utils import timezone
+
+from mentoring.forms import DATE_INPUT, ServiceErrorsForm, local_instant
 
 from ..models import RATING_RANGE, Format, Session, SessionFeedback
 from ..services.session_feedback import USEFUL_MAX_LENGTH
@@ -23,7 +23,6 @@ from ..services.sessions import (
     SHARED_NOTES_MAX_LENGTH,
 )
 
-DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME_INPUT = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 RATING_LABELS = {
     1: "1 · Not useful",
@@ -32,33 +31,6 @@ RATING_LABELS = {
     4: "4 · Very useful",
     5: "5 · Excellent",
 }
-
-
-def local_instant(day: datetime.date, time: datetime.time) -> datetime.datetime:
-    """The instant a wall-clock date and time name in the site's time zone. A time the clocks skip (when
-    they go forward) names no instant and is refused."""
-    zone = timezone.get_current_timezone()
-    naive = datetime.datetime.combine(day, time.replace(second=0, microsecond=0))
-    aware = naive.replace(tzinfo=zone)
-    if aware.astimezone(datetime.UTC).astimezone(zone).replace(tzinfo=None) != naive:
-        raise forms.ValidationError(
-            f"{naive:%H:%M} does not exist on {day:%d %b %Y} in {timezone.get_current_timezone_name()}: the "
-            "clocks go forward that night. Choose another time."
-        )
-    return aware
-
-
-class ServiceErrorsForm(forms.Form):
-    """A form whose input a service checks again: the service's errors go on the fields they name."""
-
-    # Where a service's error on a value the form does not show as one field belongs.
-    error_fields: ClassVar[dict[str, str]] = {}
-
-    def add_service_errors(self, errors: Mapping[str | None, list[str]]) -> None:
-        for field, messages in errors.items():
-            name = self.error_fields.get(field or "", field)
-            for message in messages:
-                self.add_error(name if name in self.fields else None, message)
 
 
 class _WhenForm(ServiceErrorsForm):

@@ -224,9 +224,25 @@ CELERY_BEAT_SCHEDULE = {
         "task": "notifications.send_digests",
         "schedule": crontab(day_of_week=1, hour=7, minute=0),
     },
+    "cohorts.nomination_windows": {
+        "task": "cohorts.nomination_windows",
+        "schedule": crontab(minute=35),
+    },
     "mentoring.clear_expired_sessions": {
         "task": "mentoring.clear_expired_sessions",
         "schedule": crontab(hour=3, minute=17),
+    },
+    "cohorts.send_event_reminders": {
+        "task": "cohorts.send_event_reminders",
+        "schedule": crontab(minute="7,22,37,52"),
+    },
+    "cohorts.remind_attendance": {
+        "task": "cohorts.remind_attendance",
+        "schedule": crontab(minute=41),
+    },
+    "cohorts.remind_outstanding_reviews": {
+        "task": "cohorts.remind_outstanding_reviews",
+        "schedule": crontab(hour=8, minute=5),
     },
 }
 

@@ -5,13 +5,14 @@ these forms."""
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Mapping
+from collections.abc import Collection
 from typing import Any, ClassVar, cast
 
 from django import forms
 from django.db.models import Q
 from django.db.models.functions import Lower
 
+from mentoring.forms import DATE_INPUT, ServiceErrorsForm
 from people.models import Department, Division, Person
 from programs.models import MENTOR_PROFILE_FIELDS, KeyResult, Program
 from programs.selectors import directory_locations
@@ -28,7 +29,6 @@ from programs.services.config import (
 )
 from programs.starter_templates import STARTER_TEMPLATES
 
-DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 MAX_PEOPLE_PER_ROLE = 50
 
 
@@ -51,15 +51,6 @@ def _int_field(name: str, **kwargs: Any) -> forms.IntegerField:
 
 def _choice_field(name: str, choices: Any, **kwargs: Any) -> forms.ChoiceField:
     return forms.ChoiceField(label=LABELS[name], choices=choices, **kwargs)
-
-
-class ServiceErrorsForm(forms.Form):
-    """A form whose input a service checks again: the service's errors go on the fields they name."""
-
-    def add_service_errors(self, errors: Mapping[str | None, list[str]]) -> None:
-        for field, messages in errors.items():
-            for message in messages:
-                self.add_error(field if field in self.fields else None, message)
 
 
 class SectionForm(ServiceErrorsForm):

@@ -115,8 +115,8 @@ def test_the_home_page_runs_a_bounded_number_of_queries(
         if n % 3 == 0:
             Invitation.objects.create(program=program, person=employee.person, role="mentor")
     client.force_login(employee)
-    with django_assert_max_num_queries(21):
+    with django_assert_max_num_queries(23):
         home(client)
     client.force_login(coordinator)
-    with django_assert_max_num_queries(21):
+    with django_assert_max_num_queries(23):
         home(client)

@@ -1,0 +1,1 @@
+"""Reads of the cohorts app, one module per area."""
