@@ -5,6 +5,7 @@ from collections import Counter
 import pytest
 from allauth.account.models import EmailAddress
 from django.core.management import call_command
+from django.utils import timezone
 
 from notifications.models import Notification
 from people.demo import PERSONAS, generate_directory
@@ -91,6 +92,23 @@ def test_it_builds_a_realistic_organization_and_running_it_again_changes_nothing
     assert Participant.objects.filter(person=mentee, role="mentee", status="approved").exists()
     coordinator = User.objects.get(email="coordinator@example.com").person
     assert all(p.coordinators.filter(pk=coordinator.pk).exists() for p in Program.objects.all())
+
+    # Master Mentors: last year's cycle closed and graduated, this year's decided and half-way through.
+    from cohorts.models import Certificate, CohortMember, NominationCycle
+    from programs.services.training import is_certified_master_mentor
+
+    cycles = dict(NominationCycle.objects.values_list("year", "status"))
+    assert sorted(cycles.values()) == ["closed", "decided"]
+    graduates = CohortMember.objects.filter(status="graduated")
+    assert graduates.count() == Certificate.objects.count() >= 5
+    assert PersonnelRecord.objects.filter(kind="certificate").count() >= graduates.count()
+    assert is_certified_master_mentor(User.objects.get(email="mentor@example.com").person)
+    current = CohortMember.objects.get(person__email="second.mentor@example.com")
+    assert current.status == "active" and current.cohort.cycle.status == "decided"
+    events = list(current.cohort.events.order_by("starts_at"))
+    assert any(e.starts_at < timezone.now() for e in events) and any(
+        e.starts_at > timezone.now() for e in events
+    )
 
     call_command("seed_demo")
     assert _snapshot() == first

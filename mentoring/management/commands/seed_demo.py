@@ -7,6 +7,7 @@ from allauth.account.models import EmailAddress
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
+from cohorts.demo import seed_cohorts
 from feedback.demo import seed_activity
 from people.demo import PERSONAS, assign_personas, generate_directory, print_demo_logins
 from people.factories import DEMO_PASSWORD
@@ -64,6 +65,9 @@ class Command(BaseCommand):
             self.stdout.write(f"  {line}")
         self.stdout.write("Pairs and their history ...")
         for line in seed_activity(seed=seed, by=personas["hr_admin"].user, personas=personas):
+            self.stdout.write(f"  {line}")
+        self.stdout.write("Master Mentor cycles and cohorts ...")
+        for line in seed_cohorts(seed=seed, by=personas["hr_admin"].user, personas=personas):
             self.stdout.write(f"  {line}")
         self.stdout.write(self.style.SUCCESS("Demo data is ready."))
         print_demo_logins(self.stdout)
