@@ -15,7 +15,8 @@ notifications it sent.
   asked to close or keep the pair. A pair is never closed automatically;
 - ``open_checkins``: each running program's check-in period opens on schedule (not the one that begins
   with the program: pairs have just met), reminded 7 days before it is due, and a member's latest
-  check-in still unanswered after its due date is escalated to the coordinators.
+  check-in still unanswered after its due date is escalated to the coordinators;
+- ``purge_closed_pairs``: the retention policy (``feedback.services.retention``), off by default.
 """
 
 from __future__ import annotations
@@ -48,6 +49,7 @@ from programs.models import Program
 
 from .models import CheckIn, Goal, GoalComment, Milestone, Session, SessionFeedback
 from .services.checkins import checkin_period_start, checkins_open
+from .services.retention import closed_pairs_purge
 from .services.session_feedback import FEEDBACK_WINDOW
 
 M = Mentorship.Status
@@ -440,3 +442,12 @@ def _escalate_checkins(today: datetime.date) -> int:
                 )
             )
     return sent
+
+
+# --- Retention ----------------------------------------------------------------------------------------------
+
+
+def purge_closed_pairs(now: datetime.datetime | None = None) -> int:
+    """Purge the free text and private notes of pairs closed longer than the retention period (when one is
+    set); returns how many pairs were purged."""
+    return closed_pairs_purge(timezone.localdate(now or timezone.now()))

@@ -418,3 +418,19 @@ class MentorCoaching(models.Model):
 
     def __str__(self) -> str:
         return f"{self.coach_id} coaches {self.mentor_id}"
+
+
+class RetentionPurge(models.Model):
+    """The record that a closed pair's free text and private notes were purged under the retention policy:
+    when, under which period, and how much was removed (the text itself is gone)."""
+
+    mentorship = models.OneToOneField(Mentorship, on_delete=models.CASCADE, related_name="retention_purge")
+    purged_at = models.DateTimeField(auto_now_add=True)
+    retention_days = models.PositiveIntegerField()
+    counts = models.JSONField(default=dict, help_text="How many texts of each kind were cleared.")
+
+    class Meta:
+        ordering = ["-purged_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Pair {self.mentorship_id} purged on {self.purged_at:%Y-%m-%d}"

@@ -40,3 +40,8 @@ def warn_inactive() -> int:
 @shared_task(name="feedback.open_checkins", **_RETRY)
 def open_checkins() -> int:
     return jobs.open_checkins()
+
+
+@shared_task(name="feedback.purge_closed_pairs", **_RETRY)
+def purge_closed_pairs() -> int:
+    return jobs.purge_closed_pairs()

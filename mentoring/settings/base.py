@@ -220,6 +220,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "feedback.open_checkins",
         "schedule": crontab(hour=6, minute=40),
     },
+    "feedback.purge_closed_pairs": {
+        "task": "feedback.purge_closed_pairs",
+        "schedule": crontab(hour=2, minute=50),
+    },
     "notifications.send_digests": {
         "task": "notifications.send_digests",
         "schedule": crontab(day_of_week=1, hour=7, minute=0),
@@ -293,6 +297,11 @@ MFA_TOTP_ISSUER = SITE_NAME
 # HR admins see everyone's HR data: require them to set up TOTP before they use the product.
 MFA_REQUIRED_FOR_HR_ADMINS = env_bool("MFA_REQUIRED_FOR_HR_ADMINS", False)
 SOCIALACCOUNT_PROVIDERS: dict = {}
+
+# Data retention: the free text and private notes of pairs closed longer ago than this many days are purged
+# by a daily job (the purge is logged). Unset: kept (off by default).
+_retention = env.str("PAIR_TEXT_RETENTION_DAYS", default="")
+PAIR_TEXT_RETENTION_DAYS = env_positive_int("PAIR_TEXT_RETENTION_DAYS", 1) if _retention else None
 
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 12)
 SESSION_COOKIE_HTTPONLY = True
