@@ -16,6 +16,8 @@ notifications it sent.
 - ``open_checkins``: each running program's check-in period opens on schedule (not the one that begins
   with the program: pairs have just met), reminded 7 days before it is due, and a member's latest
   check-in still unanswered after its due date is escalated to the coordinators;
+- ``complete_ended_programs``: the day after a running program ends, its active pairs are completed and
+  asked for the closure survey, and its coordinators are told;
 - ``purge_closed_pairs``: the retention policy (``feedback.services.retention``), off by default.
 """
 
@@ -49,6 +51,7 @@ from programs.models import Program
 
 from .models import CheckIn, Goal, GoalComment, Milestone, Session, SessionFeedback
 from .services.checkins import checkin_period_start, checkins_open
+from .services.closure import pairs_complete_at_program_end
 from .services.retention import closed_pairs_purge
 from .services.session_feedback import FEEDBACK_WINDOW
 
@@ -439,6 +442,40 @@ def _escalate_checkins(today: datetime.date) -> int:
                         "you may help; the program's Check-ins tab lists every unanswered one."
                     ),
                     url=reverse("feedback:checkin_answers", args=[pair.program.slug]),
+                )
+            )
+    return sent
+
+
+# --- The end of a program -------------------------------------------------------------------------------
+
+
+def complete_ended_programs(now: datetime.datetime | None = None) -> int:
+    """Complete the active pairs of every running program whose end date has passed (each asked for the
+    closure survey) and tell the coordinators once; returns how many notifications went out."""
+    today = timezone.localdate(now or timezone.now())
+    sent = 0
+    programs = Program.objects.filter(status=Program.Status.RUNNING, ends_on__lt=today).prefetch_related(
+        "coordinators"
+    )
+    for program in programs.order_by("pk"):
+        assert program.ends_on is not None  # filtered on it
+        if not Mentorship.objects.filter(program=program, status=M.ACTIVE).exists():
+            continue
+        completed = pairs_complete_at_program_end(program, today=today)
+        for coordinator in program.coordinators.all():
+            sent += _sent(
+                notify(
+                    recipient=coordinator,
+                    kind="program_ended",
+                    key=f"program:{program.pk}",
+                    subject=f"{program.name} has ended: {completed} pairs completed",
+                    body=(
+                        f"{program.name} ended on {_day(program.ends_on)}. Its {completed} active pairs are "
+                        "completed and both members are asked for the closure survey; their answers appear "
+                        "on the program's Check-ins tab. Close the program when you are done with it."
+                    ),
+                    url=reverse("feedback:checkin_answers", args=[program.slug]),
                 )
             )
     return sent

@@ -45,3 +45,8 @@ def open_checkins() -> int:
 @shared_task(name="feedback.purge_closed_pairs", **_RETRY)
 def purge_closed_pairs() -> int:
     return jobs.purge_closed_pairs()
+
+
+@shared_task(name="feedback.complete_ended_programs", **_RETRY)
+def complete_ended_programs() -> int:
+    return jobs.complete_ended_programs()

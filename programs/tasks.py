@@ -6,6 +6,7 @@ from celery import shared_task
 from django.db import OperationalError
 from django.utils import timezone
 
+from . import jobs
 from .services.manager_approval import manager_approvals_expire
 
 
@@ -20,3 +21,16 @@ from .services.manager_approval import manager_approvals_expire
 )
 def approve_silent_managers() -> int:
     return manager_approvals_expire(now=timezone.now())
+
+
+# Beat runs this every morning; a missed or doubled run changes nothing.
+@shared_task(
+    name="programs.program_phases",
+    soft_time_limit=10 * 60,
+    time_limit=12 * 60,
+    autoretry_for=(OperationalError,),
+    retry_backoff=True,
+    max_retries=3,
+)
+def program_phases() -> int:
+    return jobs.program_phases()

@@ -220,6 +220,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "feedback.open_checkins",
         "schedule": crontab(hour=6, minute=40),
     },
+    "programs.program_phases": {
+        "task": "programs.program_phases",
+        "schedule": crontab(hour=6, minute=5),
+    },
+    "feedback.complete_ended_programs": {
+        "task": "feedback.complete_ended_programs",
+        "schedule": crontab(hour=6, minute=20),
+    },
     "feedback.purge_closed_pairs": {
         "task": "feedback.purge_closed_pairs",
         "schedule": crontab(hour=2, minute=50),

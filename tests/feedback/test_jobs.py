@@ -214,3 +214,18 @@ def test_no_check_in_opens_with_the_program_or_long_after_the_period_began(quart
     Program.objects.filter(pk=quarterly.program_id).update(starts_on=datetime.date(2026, 7, 20))
     assert jobs.open_checkins() == 0  # the period began on 20 October, a month ago: wait for the next
     assert not CheckIn.objects.exists()
+
+
+# --- The end of a program ---------------------------------------------------------------------------------
+
+
+def test_a_running_program_that_has_ended_completes_its_pairs_once(pair, mentor, mentee, coordinator):
+    started(pair, datetime.date(2026, 6, 1))
+    Program.objects.filter(pk=pair.program_id).update(ends_on=datetime.date(2026, 11, 19))
+    assert jobs.complete_ended_programs() == 1
+    assert jobs.complete_ended_programs() == 0
+    assert Mentorship.objects.get(pk=pair.pk).status == Mentorship.Status.COMPLETED
+    assert sorted(n for n, _ in sent("closure_survey")) == sorted(
+        [mentor.person.full_name, mentee.person.full_name]
+    )
+    assert [n for n, _ in sent("program_ended")] == [coordinator.person.full_name]
