@@ -24,6 +24,7 @@ notifications it sent.
 from __future__ import annotations
 
 import datetime
+import functools
 from typing import Any
 
 from django.db import models
@@ -38,13 +39,13 @@ from django.db.models import (
     Subquery,
 )
 from django.db.models.functions import Coalesce
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
 from matching.models import Mentorship
+from mentoring.urlcache import fast_reverse
 from notifications.models import Notification
-from notifications.services import notify
+from notifications.services import Message, notify_many
 from people.models import Person
 from people.timezones import in_time_zone_of
 from programs.models import Program
@@ -65,12 +66,13 @@ CHECKIN_REMINDER_DAYS = 7
 CHECKIN_OPEN_GRACE_DAYS = 14
 
 
+@functools.lru_cache(maxsize=4096)
 def _day(value: datetime.date) -> str:
     return date_format(value, "j F Y")
 
 
 def _pair_url(pair: Mentorship) -> str:
-    return reverse("feedback:pair_detail", args=[pair.pk])
+    return fast_reverse("feedback:pair_detail", pair.pk)
 
 
 def _members(pair: Mentorship) -> tuple[tuple[str, Person, Person], ...]:
@@ -78,10 +80,6 @@ def _members(pair: Mentorship) -> tuple[tuple[str, Person, Person], ...]:
         ("mentor", pair.mentor.person, pair.mentee.person),
         ("mentee", pair.mentee.person, pair.mentor.person),
     )
-
-
-def _sent(notification: Notification | None) -> int:
-    return 1 if notification is not None else 0
 
 
 # --- Sessions -----------------------------------------------------------------------------------------------
@@ -103,16 +101,16 @@ def remind_sessions(now: datetime.datetime | None = None) -> int:
         )
         .order_by("starts_at", "pk")
     )
-    sent = 0
+    messages: list[Message] = []
     for session in sessions:
         pair = session.mentorship
-        url = reverse("feedback:session_detail", args=[pair.pk, session.pk])
+        url = fast_reverse("feedback:session_detail", pair.pk, session.pk)
         for _role, person, other in _members(pair):
             with in_time_zone_of(person):
                 starts = date_format(timezone.localtime(session.starts_at), "D j M, H:i")
             place = f" ({session.location})" if session.location else ""
-            sent += _sent(
-                notify(
+            messages.append(
+                Message(
                     recipient=person,
                     kind="session_reminder",
                     key=f"session:{session.pk}:{session.sequence}",
@@ -126,7 +124,7 @@ def remind_sessions(now: datetime.datetime | None = None) -> int:
                     url=url,
                 )
             )
-    return sent
+    return notify_many(messages)
 
 
 def remind_feedback(now: datetime.datetime | None = None) -> int:
@@ -156,17 +154,17 @@ def remind_feedback(now: datetime.datetime | None = None) -> int:
         .select_related("mentorship__mentor__person__user", "mentorship__mentee__person__user")
         .order_by("starts_at", "pk")
     )
-    sent = 0
+    messages: list[Message] = []
     for session in sessions:
         pair = session.mentorship
-        url = reverse("feedback:session_detail", args=[pair.pk, session.pk]) + "#feedback"
+        url = fast_reverse("feedback:session_detail", pair.pk, session.pk) + "#feedback"
         for role, person, other in _members(pair):
             if getattr(session, f"{role}_rated"):
                 continue
             with in_time_zone_of(person):
                 day = date_format(timezone.localtime(session.starts_at), "j M Y")
-            sent += _sent(
-                notify(
+            messages.append(
+                Message(
                     recipient=person,
                     kind="session_feedback_reminder",
                     key=f"session:{session.pk}:{role}",
@@ -178,7 +176,7 @@ def remind_feedback(now: datetime.datetime | None = None) -> int:
                     url=url,
                 )
             )
-    return sent
+    return notify_many(messages)
 
 
 # --- Cadence and inactivity ---------------------------------------------------------------------------------
@@ -196,9 +194,28 @@ def _last_held() -> Subquery:
 
 
 def _active_pairs() -> QuerySet[Mentorship]:
-    return Mentorship.objects.filter(status=M.ACTIVE, started_on__isnull=False).select_related(
-        "program", "mentor__person", "mentee__person"
+    """Active pairs with what the messages name (only those columns: the dispatchers read many pairs)."""
+    return (
+        Mentorship.objects.filter(status=M.ACTIVE, started_on__isnull=False)
+        .select_related("program", "mentor__person", "mentee__person")
+        .only(
+            "program__name",
+            "program__slug",
+            "started_on",
+            "status",
+            "mentor__person__full_name",
+            "mentee__person__full_name",
+        )
     )
+
+
+def _coordinators(program_ids: set[int]) -> dict[int, list[Person]]:
+    """Each program's coordinators, in one query for every program a dispatcher touches."""
+    through = Program.coordinators.through.objects.filter(program_id__in=program_ids).select_related("person")
+    out: dict[int, list[Person]] = {pk: [] for pk in program_ids}
+    for row in through:
+        out[row.program_id].append(row.person)
+    return out
 
 
 def _start_of(day: datetime.date) -> datetime.datetime:
@@ -214,12 +231,12 @@ def nudge_cadence(now: datetime.datetime | None = None) -> int:
         _active_pairs()
         .annotate(cadence=_cadence(), last_held=_last_held())
         .filter(cadence__gt=0)
-        .prefetch_related("program__coordinators")
         .order_by("pk")
     )
-    sent = 0
-    pair: Any  # annotated with cadence and last_held
-    for pair in pairs:
+    messages: list[Message] = []
+    rows: list[Any] = list(pairs)  # annotated with cadence and last_held
+    coordinators = _coordinators({pair.program_id for pair in rows})
+    for pair in rows:
         since: datetime.date = timezone.localdate(pair.last_held) if pair.last_held else pair.started_on
         days = (today - since).days
         if days <= pair.cadence:
@@ -228,8 +245,8 @@ def nudge_cadence(now: datetime.datetime | None = None) -> int:
         what = f"since {_day(since)}" if pair.last_held else f"since you started on {_day(since)}"
         their = f"since {_day(since)}" if pair.last_held else f"since they started on {_day(since)}"
         for _role, person, other in _members(pair):
-            sent += _sent(
-                notify(
+            messages.append(
+                Message(
                     recipient=person,
                     kind="cadence_nudge",
                     key=key,
@@ -244,9 +261,9 @@ def nudge_cadence(now: datetime.datetime | None = None) -> int:
             )
         if days > 2 * pair.cadence:
             mentor, mentee = pair.mentor.person.full_name, pair.mentee.person.full_name
-            for coordinator in pair.program.coordinators.all():
-                sent += _sent(
-                    notify(
+            for coordinator in coordinators[pair.program_id]:
+                messages.append(
+                    Message(
                         recipient=coordinator,
                         kind="cadence_escalation",
                         key=key,
@@ -256,10 +273,10 @@ def nudge_cadence(now: datetime.datetime | None = None) -> int:
                             f"{pair.cadence} days; nothing was held {their}. Both were nudged. A word "
                             "from you may help; the pair's health is on the program's Pair health tab."
                         ),
-                        url=reverse("feedback:health_board", args=[pair.program.slug]),
+                        url=fast_reverse("feedback:health_board", pair.program.slug),
                     )
                 )
-    return sent
+    return notify_many(messages)
 
 
 def _latest(model: type[models.Model], field: str, pair_field: str = "mentorship") -> Subquery:
@@ -302,16 +319,23 @@ def warn_inactive(now: datetime.datetime | None = None) -> int:
     nothing new, ask the coordinators to close or keep the pair (never closed automatically)."""
     now = now or timezone.now()
     today = timezone.localdate(now)
-    pairs = with_last_activity(_active_pairs()).prefetch_related("program__coordinators").order_by("pk")
-    sent = 0
+    pairs = list(with_last_activity(_active_pairs()).order_by("pk"))
+    coordinators = _coordinators({pair.program_id for pair in pairs})
+    # Pairs whose warning went out a week ago or more (one query, whatever the number of pairs).
+    warned = set(
+        Notification.objects.filter(
+            kind="inactive_warning", created_at__lte=now - CLOSE_OR_KEEP_AFTER
+        ).values_list("key", flat=True)
+    )
+    messages: list[Message] = []
     for pair in pairs:
         since = last_activity_day(pair)
         if today - since < INACTIVE_AFTER:
             continue
         key = f"pair:{pair.pk}:since:{since.isoformat()}"
         for _role, person, other in _members(pair):
-            sent += _sent(
-                notify(
+            messages.append(
+                Message(
                     recipient=person,
                     kind="inactive_warning",
                     key=key,
@@ -325,18 +349,12 @@ def warn_inactive(now: datetime.datetime | None = None) -> int:
                     url=_pair_url(pair),
                 )
             )
-        warned = Notification.objects.filter(
-            kind="inactive_warning",
-            key=key,
-            recipient__in=[pair.mentor.person, pair.mentee.person],
-            created_at__lte=now - CLOSE_OR_KEEP_AFTER,
-        ).exists()
-        if not warned:
+        if key not in warned:
             continue
         mentor, mentee = pair.mentor.person.full_name, pair.mentee.person.full_name
-        for coordinator in pair.program.coordinators.all():
-            sent += _sent(
-                notify(
+        for coordinator in coordinators[pair.program_id]:
+            messages.append(
+                Message(
                     recipient=coordinator,
                     kind="inactive_close_or_keep",
                     key=key,
@@ -350,7 +368,7 @@ def warn_inactive(now: datetime.datetime | None = None) -> int:
                     url=_pair_url(pair),
                 )
             )
-    return sent
+    return notify_many(messages)
 
 
 # --- Check-ins ----------------------------------------------------------------------------------------------
@@ -387,15 +405,15 @@ def _open_checkins() -> QuerySet[CheckIn]:
 
 
 def _remind_checkins(today: datetime.date) -> int:
-    sent = 0
+    messages: list[Message] = []
     due_soon = _open_checkins().filter(
         due_on__gte=today, due_on__lte=today + datetime.timedelta(days=CHECKIN_REMINDER_DAYS)
     )
     for checkin in due_soon.order_by("pk"):
         pair = checkin.mentorship
         partner = pair.mentee if checkin.participant_id == pair.mentor_id else pair.mentor
-        sent += _sent(
-            notify(
+        messages.append(
+            Message(
                 recipient=checkin.participant.person,
                 kind="checkin_reminder",
                 key=str(checkin.pk),
@@ -405,10 +423,10 @@ def _remind_checkins(today: datetime.date) -> int:
                     f"{pair.program.name} is going, due on {_day(checkin.due_on)}. Your answers are read "
                     f"by the coordinators, never by {partner.person.full_name}."
                 ),
-                url=reverse("feedback:checkin", args=[pair.pk, checkin.pk]),
+                url=fast_reverse("feedback:checkin", pair.pk, checkin.pk),
             )
         )
-    return sent
+    return notify_many(messages)
 
 
 def _escalate_checkins(today: datetime.date) -> int:
@@ -417,21 +435,17 @@ def _escalate_checkins(today: datetime.date) -> int:
         participant=OuterRef("participant"),
         period_start__gt=OuterRef("period_start"),
     )
-    overdue = (
-        _open_checkins()
-        .filter(due_on__lt=today)
-        .exclude(Exists(later))
-        .prefetch_related("mentorship__program__coordinators")
-        .order_by("pk")
-    )
-    sent = 0
-    for checkin in overdue:
+    overdue = _open_checkins().filter(due_on__lt=today).exclude(Exists(later)).order_by("pk")
+    messages: list[Message] = []
+    late = list(overdue)
+    coordinators = _coordinators({checkin.mentorship.program_id for checkin in late})
+    for checkin in late:
         pair = checkin.mentorship
         who = checkin.participant.person.full_name
         role = "mentor" if checkin.participant_id == pair.mentor_id else "mentee"
-        for coordinator in pair.program.coordinators.all():
-            sent += _sent(
-                notify(
+        for coordinator in coordinators[pair.program_id]:
+            messages.append(
+                Message(
                     recipient=coordinator,
                     kind="checkin_overdue",
                     key=str(checkin.pk),
@@ -441,10 +455,10 @@ def _escalate_checkins(today: datetime.date) -> int:
                         f"{pair.mentor.person.full_name} and {pair.mentee.person.full_name}. A word from "
                         "you may help; the program's Check-ins tab lists every unanswered one."
                     ),
-                    url=reverse("feedback:checkin_answers", args=[pair.program.slug]),
+                    url=fast_reverse("feedback:checkin_answers", pair.program.slug),
                 )
             )
-    return sent
+    return notify_many(messages)
 
 
 # --- The end of a program -------------------------------------------------------------------------------
@@ -454,7 +468,7 @@ def complete_ended_programs(now: datetime.datetime | None = None) -> int:
     """Complete the active pairs of every running program whose end date has passed (each asked for the
     closure survey) and tell the coordinators once; returns how many notifications went out."""
     today = timezone.localdate(now or timezone.now())
-    sent = 0
+    messages: list[Message] = []
     programs = Program.objects.filter(status=Program.Status.RUNNING, ends_on__lt=today).prefetch_related(
         "coordinators"
     )
@@ -464,8 +478,8 @@ def complete_ended_programs(now: datetime.datetime | None = None) -> int:
             continue
         completed = pairs_complete_at_program_end(program, today=today)
         for coordinator in program.coordinators.all():
-            sent += _sent(
-                notify(
+            messages.append(
+                Message(
                     recipient=coordinator,
                     kind="program_ended",
                     key=f"program:{program.pk}",
@@ -475,10 +489,10 @@ def complete_ended_programs(now: datetime.datetime | None = None) -> int:
                         "completed and both members are asked for the closure survey; their answers appear "
                         "on the program's Check-ins tab. Close the program when you are done with it."
                     ),
-                    url=reverse("feedback:checkin_answers", args=[program.slug]),
+                    url=fast_reverse("feedback:checkin_answers", program.slug),
                 )
             )
-    return sent
+    return notify_many(messages)
 
 
 # --- Retention ----------------------------------------------------------------------------------------------

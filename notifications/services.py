@@ -5,10 +5,14 @@ from __future__ import annotations
 
 import datetime
 import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import partial
+from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -72,16 +76,110 @@ def notify(
     return notification
 
 
+@dataclass(frozen=True)
+class Message:
+    """One notification to record (and e-mail) with ``notify_many``."""
+
+    recipient: Person
+    kind: str
+    key: str
+    subject: str
+    body: str
+    url: str = ""
+
+
+BULK_CHUNK = 1000
+EMAIL_BATCH = 200
+
+
+def notify_many(messages: Iterable[Message], *, email: bool = True) -> int:
+    """``notify`` for many notifications at once, as the scheduled jobs send them: each is recorded once per
+    (recipient, kind, key) by the database constraint (a concurrent run inserts nothing twice), and the new
+    ones are e-mailed in batches after the transaction commits, as their recipients chose. Returns how many
+    were new."""
+    sent = 0
+    batch: list[Message] = []
+    for message in messages:
+        batch.append(message)
+        if len(batch) == BULK_CHUNK:
+            sent += _record_many(batch, email=email)
+            batch = []
+    if batch:
+        sent += _record_many(batch, email=email)
+    return sent
+
+
+def _record_many(messages: list[Message], *, email: bool) -> int:
+    unique = list({(m.recipient.pk, m.kind, m.key): m for m in messages}.values())
+    with transaction.atomic():
+        created = _insert_new(unique)
+        if email and created:
+            chosen = {
+                c.person_id: c
+                for c in NotificationSettings.objects.filter(person_id__in={r for r, _ in created.values()})
+            }
+            ids = [
+                pk
+                for pk, (recipient_id, kind) in created.items()
+                if _wants_now(chosen.get(recipient_id), kind)
+            ]
+            if ids:
+                from .tasks import send_notification_emails
+
+                for at in range(0, len(ids), EMAIL_BATCH):
+                    transaction.on_commit(partial(send_notification_emails.delay, ids[at : at + EMAIL_BATCH]))
+    return len(created)
+
+
+def _insert_new(messages: list[Message]) -> dict[int, tuple[int, str]]:
+    """Insert the notifications that do not exist yet; {new id: (recipient id, kind)}."""
+    now = timezone.now()
+    if connection.vendor == "postgresql":
+        table = Notification._meta.db_table
+        columns = 'recipient_id, kind, "key", subject, body, url, created_at'
+        values = ", ".join(["(%s, %s, %s, %s, %s, %s, %s)"] * len(messages))
+        params: list[Any] = []
+        for m in messages:
+            params += [m.recipient.pk, m.kind, m.key, m.subject[:200], m.body, m.url, now]
+        # One statement for the batch; the constraint skips what exists, RETURNING names what is new.
+        sql = (
+            f"INSERT INTO {table} ({columns}) VALUES {values} "  # noqa: S608 - only placeholders are interpolated
+            'ON CONFLICT (recipient_id, kind, "key") DO NOTHING RETURNING id, recipient_id, kind'
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return {pk: (recipient_id, kind) for pk, recipient_id, kind in cursor.fetchall()}
+    created: dict[int, tuple[int, str]] = {}
+    for m in messages:
+        try:
+            with transaction.atomic():
+                row = Notification.objects.create(
+                    recipient=m.recipient,
+                    kind=m.kind,
+                    key=m.key,
+                    subject=m.subject[:200],
+                    body=m.body,
+                    url=m.url,
+                )
+        except IntegrityError:
+            continue
+        created[row.pk] = (m.recipient.pk, m.kind)
+    return created
+
+
+def _wants_now(chosen: NotificationSettings | None, kind: str) -> bool:
+    if chosen is None:
+        return True
+    return chosen.email == NotificationSettings.Email.EACH and category_of(kind).key not in chosen.muted
+
+
 def _settings_of(person: Person) -> NotificationSettings | None:
     return NotificationSettings.objects.filter(person=person).first()
 
 
 def emails_now(person: Person, kind: str) -> bool:
     """Whether a notification of ``kind`` is e-mailed to ``person`` as it happens (not muted, not digest)."""
-    chosen = _settings_of(person)
-    if chosen is None:
-        return True
-    return chosen.email == NotificationSettings.Email.EACH and category_of(kind).key not in chosen.muted
+    return _wants_now(_settings_of(person), kind)
 
 
 class SettingsError(Exception):

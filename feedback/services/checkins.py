@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import calendar
 import datetime
+import functools
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -22,7 +23,8 @@ from django.utils import timezone
 from django.utils.dateformat import format as format_date
 
 from matching.models import Mentorship
-from notifications.services import notify
+from mentoring.urlcache import fast_reverse
+from notifications.services import Message, notify, notify_many
 from people.models import User
 from programs.models import Program
 
@@ -38,6 +40,7 @@ LOW_SATISFACTION = 2
 M = Mentorship.Status
 
 
+@functools.lru_cache(maxsize=4096)
 def _day(day: datetime.date) -> str:
     return format_date(day, "j F Y")
 
@@ -83,7 +86,7 @@ def checkin_period_end(
 
 
 def _checkin_url(checkin: CheckIn) -> str:
-    return reverse("feedback:checkin", args=[checkin.mentorship_id, checkin.pk])
+    return fast_reverse("feedback:checkin", checkin.mentorship_id, checkin.pk)
 
 
 def checkins_open(
@@ -143,15 +146,14 @@ def checkins_open(
         )
         new = [c for c in wanted if (c.mentorship_id, c.participant_id, c.period_start) not in existing]
         CheckIn.objects.bulk_create(new)
-        for checkin in new:
-            _tell_checkin_open(program, checkin)
+        notify_many(_checkin_open_message(program, checkin) for checkin in new)
     return len(new)
 
 
-def _tell_checkin_open(program: Program, checkin: CheckIn) -> None:
+def _checkin_open_message(program: Program, checkin: CheckIn) -> Message:
     pair = checkin.mentorship
     partner = pair.mentee if checkin.participant_id == pair.mentor_id else pair.mentor
-    notify(
+    return Message(
         recipient=checkin.participant.person,
         kind="checkin_open",
         key=str(checkin.pk),

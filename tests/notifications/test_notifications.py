@@ -113,3 +113,31 @@ def test_the_list_query_count_is_bounded(client, employee, django_assert_max_num
     client.force_login(employee)
     with django_assert_max_num_queries(9):
         assert client.get(reverse("notifications:list")).status_code == 200
+
+
+def test_many_notifications_at_once_are_each_recorded_and_emailed_once(
+    employee, manager, django_capture_on_commit_callbacks
+):
+    from notifications.services import Message, notification_settings_save, notify_many
+
+    notification_settings_save(person=manager.person, email="off", muted=[])
+    _notify(employee.person, key="program:1")  # already sent: skipped
+    mail.outbox.clear()
+
+    def message(person, key):
+        return Message(
+            recipient=person, kind="program_invitation", key=key, subject=f"Invitation {key}", body="B"
+        )
+
+    batch = [
+        message(employee.person, "program:1"),
+        message(employee.person, "program:2"),
+        message(employee.person, "program:2"),  # twice in one batch: once
+        message(manager.person, "program:2"),
+    ]
+    with django_capture_on_commit_callbacks(execute=True):
+        assert notify_many(batch) == 2
+        assert notify_many(batch) == 0
+    assert Notification.objects.count() == 3
+    # The manager chose no e-mail: only the employee's new one goes out.
+    assert [m.subject for m in mail.outbox] == ["[Mentoring] Invitation program:2"]
