@@ -40,13 +40,13 @@ run: install var
 	$(BIN)/python manage.py seed_demo --if-empty
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	@echo "Starting the background worker (log: var/log/celery.log) and the web server."
-	@$(BIN)/celery -A mentoring --quiet worker --beat --pool=solo --loglevel=INFO \
+	@SITE_URL=$${SITE_URL:-http://$(HOST):$(PORT)} $(BIN)/celery -A mentoring --quiet worker --beat --pool=solo --loglevel=INFO \
 		--logfile=var/log/celery.log --schedule=var/celery/beat-schedule & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	sleep 2; kill -0 $$worker 2>/dev/null || { echo "The background worker did not start; see var/log/celery.log."; exit 1; }; \
 	$(BIN)/python manage.py demo_logins; \
 	echo "Open http://$(HOST):$(PORT)/ (Ctrl-C stops the server and the worker)"; \
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	SITE_URL=$${SITE_URL:-http://$(HOST):$(PORT)} $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: install
 	$(BIN)/pytest -n 2 $(PYTEST_ARGS)

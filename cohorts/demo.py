@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from notifications.models import Notification
 from people.models import Person, User
+from programs.services.training import certified_master_mentors
 
 from .calibration import cycle_ranking
 from .models import (
@@ -169,10 +170,12 @@ def _cycle(plan: Plan, *, rng: random.Random, by: User, personas: dict[str, Pers
     manager_of = dict(Person.objects.values_list("pk", "manager_id"))
     member = personas[plan.member]
     on = _day(plan.opens)
+    certified = certified_master_mentors(p.pk for p in people)
     eligible = [
         p
         for p in people
-        if p.job_level >= MIN_LEVEL
+        if p.pk not in certified
+        and p.job_level >= MIN_LEVEL
         and p.tenure_months(on) >= MIN_TENURE
         and p.manager_id is not None
         and p.pk not in {r.pk for r in reviewers}
@@ -190,6 +193,8 @@ def _cycle(plan: Plan, *, rng: random.Random, by: User, personas: dict[str, Pers
 
     _endorse(cycle, candidates, people, rng=rng, plan=plan)
     candidacies = _nominate(cycle, candidates, manager_of, rng=rng, plan=plan, personas=personas)
+    # The window ran its course: it closed before the review started.
+    NominationCycle.objects.filter(pk=cycle.pk).update(nominations_close_on=timezone.localdate())
     cycle_transition(cycle=cycle, to=S.REVIEWING, by=by)
     _review(cycle, candidacies, reviewers, manager_of, quality, rng=rng, plan=plan)
     selected = _decide(cycle, chair.user, member)

@@ -31,10 +31,11 @@ def home_panels(request: HttpRequest) -> list[HomePanel]:
 
 def _review_panels(person: Person) -> list[HomePanel]:
     """The cycles the person reviews (or reviewed, until the cycle closes), with the chair's ranking."""
-    seats = list(
+    seats = sorted(
         CommitteeMember.objects.filter(
             person=person, cycle__status__in=[S.REVIEWING, S.DECIDED]
-        ).select_related("cycle")
+        ).select_related("cycle"),
+        key=lambda seat: (seat.cycle.status != S.REVIEWING, -seat.cycle.year, -seat.cycle.pk),
     )
     if not seats:
         return []

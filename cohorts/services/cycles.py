@@ -19,6 +19,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Max, Q
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from people.models import MAX_JOB_LEVEL, MIN_JOB_LEVEL, Division, Person, User
 from people.permissions import is_hr_admin
@@ -585,6 +586,10 @@ def criteria_reorder(*, cycle: NominationCycle, ordered_ids: Iterable[Any], by: 
 
 
 @transaction.atomic
+def _fmt(day: datetime.date) -> str:
+    return date_format(day, "j F Y")
+
+
 def cycle_transition(*, cycle: NominationCycle, to: str, by: User | None, why: str = "") -> NominationCycle:
     """Move ``cycle`` to status ``to``, or raise CohortError saying why not. Each move is recorded.
 
@@ -608,13 +613,15 @@ def cycle_transition(*, cycle: NominationCycle, to: str, by: User | None, why: s
         missing = [m.message for m in cycle_missing(locked)]
         if locked.nominations_close_on and locked.nominations_close_on < today:
             missing.append(
-                f"Nominations were to close on {locked.nominations_close_on}; move that date first."
+                f"Nominations were to close on {_fmt(locked.nominations_close_on)}; move that date first."
             )
         if missing:
             raise CohortError("The cycle cannot open yet: " + " ".join(missing))
     elif to == S.REVIEWING and locked.nominations_close_on and locked.nominations_close_on > today:
         # Starting the review early ends the window today, so the dates say what happened.
-        notes.append(f"Nominations closed on {today} instead of the planned {locked.nominations_close_on}.")
+        notes.append(
+            f"Nominations closed on {_fmt(today)} instead of the planned {_fmt(locked.nominations_close_on)}."
+        )
         locked.nominations_close_on = max(today, locked.nominations_open_on or today)
         fields.append("nominations_close_on")
     why = " ".join([why.strip(), *notes]).strip()

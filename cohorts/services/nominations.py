@@ -14,6 +14,7 @@ day of the window every nomination and endorsement is refused whatever the statu
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
@@ -26,8 +27,9 @@ from notifications.models import Notification
 from notifications.services import notify
 from people.models import HR_ADMINS_GROUP, Person, User
 from people.permissions import is_hr_admin, manager_chain_ids, person_for_user
+from programs.services.training import certified_master_mentors
 
-from ..models import AuditEntry, Candidacy, Nomination, NominationCycle
+from ..models import AuditEntry, Candidacy, CohortMember, Nomination, NominationCycle
 from . import CohortError
 
 Status = NominationCycle.Status
@@ -86,8 +88,26 @@ def accepting_cycles(today: datetime.date | None = None):
     return NominationCycle.objects.filter(accepting_q(today or timezone.localdate()))
 
 
-def eligibility_problem(cycle: NominationCycle, person: Person, today: datetime.date) -> str | None:
-    """Why ``person`` cannot be a candidate in ``cycle``, or None when they can."""
+def standing_problems(person_ids: Iterable[int]) -> dict[int, str]:
+    """Who among ``person_ids`` cannot stand because they are a Master Mentor already or training in a cohort
+    now, as {person id: "is already ..."}; two queries for any number of people."""
+    ids = list(person_ids)
+    problems = dict.fromkeys(certified_master_mentors(ids), "is already a certified Master Mentor.")
+    training = CohortMember.objects.filter(person_id__in=ids, status=CohortMember.Status.ACTIVE)
+    for person_id in training.values_list("person_id", flat=True):
+        problems.setdefault(person_id, "is training in a Master Mentor cohort now.")
+    return problems
+
+
+def eligibility_problem(
+    cycle: NominationCycle,
+    person: Person,
+    today: datetime.date,
+    *,
+    standing: Mapping[int, str] | None = None,
+) -> str | None:
+    """Why ``person`` cannot be a candidate in ``cycle``, or None when they can. ``standing`` is
+    ``standing_problems`` computed once for a list of people."""
     name = person.full_name
     if person.status != Person.Status.ACTIVE:
         return f"{name} is not an active employee, so cannot be nominated."
@@ -98,6 +118,9 @@ def eligibility_problem(cycle: NominationCycle, person: Person, today: datetime.
             f"{name} is not eligible: candidates must have been with the organization for at least "
             f"{cycle.min_tenure_months} months."
         )
+    standing = standing_problems([person.pk]) if standing is None else standing
+    if person.pk in standing:
+        return f"{name} {standing[person.pk]}"
     return None
 
 

@@ -195,16 +195,16 @@ def _notify_decisions(cycle: NominationCycle) -> None:
         person = candidacy.person
         selected = candidacy.decision == Decision.SELECTED
         if selected:
-            subject = f"You are selected as a Master Mentor in {cycle.name}"
+            subject = f"You are selected as a Master Mentor in {cycle}"
             body = (
-                f"Congratulations. The committee of {cycle.name} selected you for the Master Mentor cohort. "
+                f"Congratulations. The committee of {cycle} selected you for the Master Mentor cohort. "
                 "Colleagues nominated you for the way you already support others, and the committee agreed. "
                 "You will hear about the cohort's first session soon."
             )
         else:
-            subject = f"The committee's decision on your Master Mentor candidacy in {cycle.name}"
+            subject = f"The committee's decision on your Master Mentor candidacy in {cycle}"
             body = (
-                f"Thank you for standing as a candidate in {cycle.name}. Seats were limited this year and "
+                f"Thank you for standing as a candidate in {cycle}. Seats were limited this year and "
                 "the committee did not select you for this cohort. Being nominated means colleagues value "
                 "the way you support them, and we warmly encourage you to stand again next year."
             )
@@ -228,6 +228,6 @@ def _notify_decisions(cycle: NominationCycle) -> None:
                 kind="cohort_decision_nominator",
                 key=f"candidacy:{candidacy.pk}",
                 subject=f"The committee's decision on your nomination of {person.full_name}",
-                body=f"Thank you for your nomination in {cycle.name}. {person.full_name} {outcome}.",
+                body=f"Thank you for your nomination in {cycle}. {person.full_name} {outcome}.",
                 url=nominations_url,
             )

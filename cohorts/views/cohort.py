@@ -114,7 +114,8 @@ def cohort_create_view(request: HttpRequest, cycle_pk: int) -> HttpResponse:
             form.add_error(None, str(exc))
         else:
             count = cohort.members.count()
-            messages.success(request, f"Cohort created with {count} members; they were told. Add its events.")
+            members = "1 member" if count == 1 else f"{count} members"
+            messages.success(request, f"Cohort created with {members}; they were told. Add its events.")
             return redirect(cohort.get_absolute_url())
     context = {"cycle": cycle, "form": form, "ready": ready, "months_hint": default_ends_on}
     return render(request, "cohorts/cohort/create.html", context)
@@ -280,7 +281,8 @@ def attendance_take(request: HttpRequest, pk: int, event_pk: int) -> HttpRespons
             except CohortError as exc:
                 form.add_error(None, str(exc))
             else:
-                messages.success(request, f"Attendance for {event.title} saved for {len(members)} members.")
+                saved = "1 member" if len(members) == 1 else f"{len(members)} members"
+                messages.success(request, f"Attendance for {event.title} saved for {saved}.")
                 return redirect(_cohort_url(access.cohort, "progress"))
         messages.error(request, "Nothing was saved: correct the grid and save it again.")
     context = {

@@ -52,6 +52,7 @@ from ..services.nominations import (
     candidacy_decline,
     eligibility_problem,
     nomination_create,
+    standing_problems,
     window_problem,
 )
 
@@ -234,6 +235,8 @@ def nominate(request: HttpRequest, cycle_pk: int) -> HttpResponse:
         chosen = _chosen(request, people)
         form = NominationForm(initial={"person": chosen.pk}, people=people) if chosen else None
     search, results = _search(request, people)
+    results = list(results)
+    standing = standing_problems([p.pk for p in results])
     context = {
         "cycle": cycle,
         "problem": window_problem(cycle, today),
@@ -241,7 +244,7 @@ def nominate(request: HttpRequest, cycle_pk: int) -> HttpResponse:
         "chosen": chosen,
         "chosen_problem": eligibility_problem(cycle, chosen, today) if chosen else None,
         "search": search,
-        "results": [(p, eligibility_problem(cycle, p, today)) for p in results],
+        "results": [(p, eligibility_problem(cycle, p, today, standing=standing)) for p in results],
         "hr_admin": is_hr_admin(request.user),
         "has_team": has_reports(person),
     }

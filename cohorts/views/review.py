@@ -19,6 +19,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
+from django_htmx.http import HttpResponseClientRedirect
 
 from ..calibration import cycle_ranking
 from ..forms.review import ConflictForm, DecisionForm, PublishForm, ReviewForm
@@ -175,6 +176,12 @@ def _candidacy_context(
     return context
 
 
+def _reload(request: HttpRequest, url: str) -> HttpResponse:
+    """Back to ``url`` with the message: a whole-page load for htmx too, whose swap of a redirected page
+    into the review form would nest one page in another."""
+    return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def review_candidacy(request: HttpRequest, cycle_pk: int, pk: int) -> HttpResponse:
@@ -188,7 +195,7 @@ def review_candidacy(request: HttpRequest, cycle_pk: int, pk: int) -> HttpRespon
         )
         if refusal:
             messages.error(request, refusal)
-            return redirect(url)
+            return _reload(request, url)
         criteria = _criteria(access.cycle)
         form = ReviewForm(request.POST, criteria=criteria)
         if form.is_valid():
@@ -206,7 +213,7 @@ def review_candidacy(request: HttpRequest, cycle_pk: int, pk: int) -> HttpRespon
                 form.add_service_errors(error.errors)
             except CohortError as error:
                 messages.error(request, str(error))
-                return redirect(url)
+                return _reload(request, url)
             else:
                 label = access.candidacy.blind_label
                 was_submitted = access.review is not None and access.review.submitted_at is not None
@@ -345,7 +352,14 @@ def selection_decide(request: HttpRequest, cycle_pk: int, pk: int) -> HttpRespon
     if request.htmx:
         context = _ranking_context(cycle, seat)
         division = next((d for d in context["divisions"] if d.division.pk == division_id), None)
-        context |= {"d": division, "notice": notice, "error": error, "error_for": candidacy.pk}
+        context |= {
+            "d": division,
+            "notice": notice,
+            "error": error,
+            "error_for": candidacy.pk,
+            "seat_summary_oob": context["can_decide"],
+            "seat_problems": seat_problems(cycle) if context["can_decide"] else [],
+        }
         return render(request, "cohorts/review/_division.html", context)
     if error:
         messages.error(request, error)
@@ -369,9 +383,10 @@ def publish(request: HttpRequest, cycle_pk: int) -> HttpResponse:
                     cycle=cycle, by=request.user, justification=form.cleaned_data["justification"]
                 )
             except CohortError as error:
-                messages.error(request, str(error))
                 if not seat.is_chair:
+                    messages.error(request, str(error))
                     return redirect(reverse("cohorts:review_list", args=[cycle_pk]))
+                # Shown once, beside the form (a message as well showed it twice).
                 form.add_error(None, str(error))
             else:
                 messages.success(

@@ -141,7 +141,9 @@ def test_a_window_that_has_already_ended_cannot_open(hr_admin, department):
         "nominations_close_on": datetime.date(2026, 10, 31),
     }
     cycle = complete(cycle_create(data=past, by=hr_admin), department)
-    with pytest.raises(CohortError, match="Nominations were to close on 2026-10-31; move that date first"):
+    with pytest.raises(
+        CohortError, match="Nominations were to close on 31 October 2026; move that date first"
+    ):
         cycle_transition(cycle=cycle, to=S.OPEN, by=hr_admin)
 
 
@@ -150,7 +152,7 @@ def test_starting_the_review_early_ends_the_window_today(cycle, hr_admin):
     cycle.refresh_from_db()
     assert cycle.status == S.REVIEWING
     assert cycle.nominations_close_on == datetime.date(2026, 11, 20)
-    assert "instead of the planned 2026-12-15" in cycle.status_changes.get().why
+    assert "instead of the planned 15 December 2026" in cycle.status_changes.get().why
 
 
 def test_the_whole_life_is_recorded_in_order(cycle, hr_admin, chair):

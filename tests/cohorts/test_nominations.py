@@ -435,3 +435,26 @@ def test_after_the_deadline_the_home_page_still_asks_the_candidate_to_answer(
         text = client.get(reverse("home")).content.decode()
     assert candidacy_url(nominated.candidacy) in text
     assert reverse("cohorts:endorse", args=[cycle.pk]) not in text
+
+
+def test_a_certified_master_mentor_or_someone_training_now_cannot_stand_again(cycle, hr_admin, department):
+    from cohorts.factories import CohortMemberFactory
+    from people.models import PersonnelRecord
+    from programs.services.training import MASTER_MENTOR_CERTIFICATE_TITLE
+
+    certified = make_persona("certified@example.com", department=department, level=5).person
+    PersonnelRecord.objects.create(
+        person=certified,
+        kind=PersonnelRecord.Kind.CERTIFICATE,
+        effective_on=datetime.date(2026, 6, 1),
+        title=MASTER_MENTOR_CERTIFICATE_TITLE,
+    )
+    training = make_persona("training@example.com", department=department, level=5).person
+    CohortMemberFactory(person=training)
+    for person, reason in (
+        (certified, "is already a certified Master Mentor."),
+        (training, "is training in"),
+    ):
+        with pytest.raises(CohortError, match=reason):
+            nomination_create(cycle=cycle, person=person, evidence=EVIDENCE, by=hr_admin)
+    assert not Nomination.objects.exists()
