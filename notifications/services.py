@@ -256,37 +256,40 @@ def digests_send(now: datetime.datetime | None = None) -> int:
 
 
 def notification_email_send(*, notification_id: int) -> bool:
-    """E-mail one notification, exactly once: the conditional UPDATE claims it."""
-    claimed = Notification.objects.filter(pk=notification_id, emailed_at__isnull=True).update(
-        emailed_at=timezone.now()
-    )
-    if not claimed:
-        return False
-    notification = Notification.objects.select_related("recipient").get(pk=notification_id)
-    if notification.recipient.status == Person.Status.LEFT:
-        return False
-    context = {
-        "notification": notification,
-        "recipient": notification.recipient,
-        "link": f"{settings.SITE_URL}{notification.url}" if notification.url else "",
-        "site_name": settings.SITE_NAME,
-    }
-    message = EmailMultiAlternatives(
-        subject=f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{notification.subject}",
-        body=render_to_string("notifications/email/notification.txt", context),
-        to=[notification.recipient.email],
-    )
-    message.attach_alternative(
-        render_to_string("notifications/email/notification.html", context), "text/html"
-    )
-    try:
+    """E-mail one notification, exactly once. Its row is locked while the e-mail goes out and marked sent in
+    the same transaction: another worker skips it meanwhile, a failed send leaves it unsent for the retry,
+    and a worker killed mid-send leaves it unsent too (its transaction dies with it), so the redelivered
+    task sends it. Returns whether this call sent it."""
+    with transaction.atomic():
+        notification = (
+            Notification.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("recipient")
+            .filter(pk=notification_id, emailed_at__isnull=True)
+            .first()
+        )
+        if notification is None:
+            return False  # sent already, or being sent by another worker
+        if notification.recipient.status == Person.Status.LEFT:
+            Notification.objects.filter(pk=notification_id).update(emailed_at=timezone.now())
+            return False
+        context = {
+            "notification": notification,
+            "recipient": notification.recipient,
+            "link": f"{settings.SITE_URL}{notification.url}" if notification.url else "",
+            "site_name": settings.SITE_NAME,
+        }
+        message = EmailMultiAlternatives(
+            subject=f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{notification.subject}",
+            body=render_to_string("notifications/email/notification.txt", context),
+            to=[notification.recipient.email],
+        )
+        message.attach_alternative(
+            render_to_string("notifications/email/notification.html", context), "text/html"
+        )
         for filename, content, mimetype in email_attachments(notification):
             message.attach(filename, content, mimetype)
         message.send()
-    except Exception:
-        # Give the claim back so a retry can send it.
-        Notification.objects.filter(pk=notification_id).update(emailed_at=None)
-        raise
+        Notification.objects.filter(pk=notification_id).update(emailed_at=timezone.now())
     return True
 
 

@@ -151,7 +151,12 @@ if REDIS_URL:
         }
     }
     CELERY_BROKER_URL = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS: dict = {"visibility_timeout": 3600}
+    # A task taken by a worker that died is handed to another worker once it has been unacknowledged this
+    # many seconds; workers look for such tasks every 10 s times the throttle.
+    CELERY_BROKER_TRANSPORT_OPTIONS: dict = {
+        "visibility_timeout": env_positive_int("CELERY_VISIBILITY_TIMEOUT", 3600),
+        "unacked_restore_throttle": env_positive_int("CELERY_RESTORE_THROTTLE", 10),
+    }
 else:
     # No Redis: the cache lives in files under var/ (shared by every process on the machine, which
     # allauth's rate limits need) and Celery talks to kombu's filesystem transport under var/, so the worker

@@ -1,5 +1,7 @@
 """The test suite: in-memory SQLite by default; real PostgreSQL and Redis when their URLs are set."""
 
+import os
+
 from .base import *  # noqa: F403
 from .base import REDIS_URL, VAR_DIR
 
@@ -20,4 +22,7 @@ if not REDIS_URL:
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_BROKER_URL = REDIS_URL or "memory://"
+# Parallel test processes share one Redis, each with its own database: each sends to and consumes its own
+# queue, so a worker never runs another process's task against the wrong database.
+CELERY_TASK_DEFAULT_QUEUE = f"celery-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
 LOGGING = {"version": 1, "disable_existing_loggers": False}
