@@ -13,6 +13,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -417,6 +418,6 @@ def certificate_export(request: HttpRequest) -> HttpResponse:
 @require_GET
 def roster(request: HttpRequest) -> HttpResponse:
     if not can_view_roster(request.user):
-        raise Http404("No such page.")
+        raise PermissionDenied("The roster is for HR admins and coordinators.")
     page = Paginator(master_mentor_roster(), ROSTER_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "cohorts/cohort/roster.html", {"page": page})

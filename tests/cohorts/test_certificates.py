@@ -187,7 +187,7 @@ def test_the_roster_lists_certified_master_mentors_with_their_load(
         assert (ada.active_pairs, ada.capacity, ada.cohort_name) == (1, 3, certificate.member.cohort.name)
         assert (rows[1].active_pairs, rows[1].capacity) == (0, 0)
     client.force_login(employee)
-    assert client.get(reverse("cohorts:roster")).status_code == 404
+    assert client.get(reverse("cohorts:roster")).status_code == 403
 
 
 def test_the_roster_runs_a_bounded_number_of_queries(client, hr_admin, cohort, certificate, program):
