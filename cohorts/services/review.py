@@ -3,15 +3,14 @@ with an optional comment per criterion and an overall comment), saving a draft o
 review may be changed while the cycle is reviewing. A member in the candidate's management chain, a
 nominator and the candidate themself are recused automatically; a member may declare a conflict.
 
-Also here: what the blind pages show about a candidacy (tenure band, endorsement reasons), the progress of
+Also here: what the blind pages show about a candidacy (the tenure band), the progress of
 the review per member, and the reminder of outstanding reviews near the deadline.
 """
 
 from __future__ import annotations
 
 import datetime
-from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,7 +28,6 @@ from ..models import (
     Candidacy,
     CommitteeMember,
     Criterion,
-    Endorsement,
     NominationCycle,
     Review,
     ReviewScore,
@@ -55,20 +53,6 @@ def tenure_band(person: Person, on: datetime.date | None = None) -> str:
         if months < below:
             return label
     return "10+ years"
-
-
-def endorsement_reasons(cycle: NominationCycle, person_ids: Iterable[int]) -> dict[int, list[str]]:
-    """The reasons colleagues gave when naming each person as someone they go to for advice, in the
-    cycle. Only the reasons: who endorsed is never read here."""
-    reasons: dict[int, list[str]] = defaultdict(list)
-    rows = (
-        Endorsement.objects.filter(cycle=cycle, person_id__in=list(person_ids))
-        .order_by("person_id", "reason", "pk")
-        .values_list("person_id", "reason")
-    )
-    for person_id, reason in rows:
-        reasons[person_id].append(reason)
-    return reasons
 
 
 class ReviewInvalid(CohortError):

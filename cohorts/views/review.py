@@ -34,11 +34,11 @@ from ..permissions.review import (
     get_person_for_history,
     recusal_map,
 )
+from ..selectors.endorsements import endorsement_evidence
 from ..services import CohortError
 from ..services.review import (
     REMIND_DAYS_BEFORE,
     ReviewInvalid,
-    endorsement_reasons,
     review_declare_conflict,
     review_progress,
     review_save,
@@ -166,7 +166,7 @@ def _candidacy_context(
         "level": candidacy.person.job_level,
         "tenure": tenure_band(candidacy.person),
         "nominations": list(Nomination.objects.filter(candidacy=candidacy).only(*EVIDENCE_FIELDS)),
-        "reasons": endorsement_reasons(cycle, [candidacy.person_id]).get(candidacy.person_id, []),
+        "reasons": endorsement_evidence(candidacy, cycle).reasons,
         "form": form,
         "conflict_form": conflict_form,
         "submitted": access.review is not None and access.review.submitted_at is not None,
