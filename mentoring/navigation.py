@@ -38,6 +38,8 @@ def navigation_for(request: HttpRequest) -> list[NavItem]:
         entries.append(("Manage programs", reverse("programs:manage_list")))
     if roles["manages"]:
         entries.append(("Approvals", reverse("programs:manager_approvals")))
+    if hr or roles["coordinates"] or roles["sponsors"]:
+        entries.append(("Outcomes", reverse("outcomes:overview")))
     if roles["in_cohort"] and not hr:
         entries.append(("Cohorts", reverse("cohorts:cohort_list")))
     if hr or employee:
@@ -70,15 +72,16 @@ def _person_roles(person: Person | None) -> dict[str, bool]:
     """Whether the person coordinates a program, has reports, and trains in or coordinates a Master Mentor
     cohort, in one query."""
     if person is None:
-        return {"coordinates": False, "manages": False, "in_cohort": False}
+        return {"coordinates": False, "sponsors": False, "manages": False, "in_cohort": False}
     return (
         Person.objects.filter(pk=person.pk)
         .annotate(
             coordinates=Exists(Program.coordinators.through.objects.filter(person_id=OuterRef("pk"))),
+            sponsors=Exists(Program.sponsors.through.objects.filter(person_id=OuterRef("pk"))),
             manages=Exists(Person.objects.filter(manager_id=OuterRef("pk"))),
             in_cohort=Exists(CohortMember.objects.filter(person_id=OuterRef("pk")))
             | Exists(Cohort.coordinators.through.objects.filter(person_id=OuterRef("pk"))),
         )
-        .values("coordinates", "manages", "in_cohort")
+        .values("coordinates", "sponsors", "manages", "in_cohort")
         .get()
     )

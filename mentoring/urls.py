@@ -13,6 +13,7 @@ urlpatterns = [
     path("pairs/", include("feedback.urls")),
     path("master-mentors/", include("cohorts.urls")),
     path("notifications/", include("notifications.urls")),
+    path("outcomes/", include("outcomes.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -316,6 +316,12 @@ SOCIALACCOUNT_PROVIDERS: dict = {}
 _retention = env.str("PAIR_TEXT_RETENTION_DAYS", default="")
 PAIR_TEXT_RETENTION_DAYS = env_positive_int("PAIR_TEXT_RETENTION_DAYS", 1) if _retention else None
 
+# Outcome dashboards cache their figures this many seconds (0: never); pages say as of when.
+_dashboards_cache = env.str("OUTCOMES_CACHE_SECONDS", default="900")
+OUTCOMES_CACHE_SECONDS = 0 if _dashboards_cache == "0" else env_positive_int("OUTCOMES_CACHE_SECONDS", 900)
+if OUTCOMES_CACHE_SECONDS > 15 * 60:
+    raise ImproperlyConfigured("OUTCOMES_CACHE_SECONDS must be at most 900 (figures at most 15 minutes old).")
+
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 12)
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True

@@ -1,0 +1,143 @@
+"""Outcome dashboards. Every view resolves what it shows through ``outcomes.permissions``; every figure
+comes from ``outcomes.dashboards`` already suppressed, so pages, CSV and XLSX show the same thing."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.text import slugify
+from django.views.decorators.http import require_GET, require_http_methods
+
+from people.permissions import is_hr_admin
+
+from . import dashboards, exports, permissions
+from .filters import FilterForm, Filters
+from .forms import OutcomeSettingsForm
+from .models import OutcomeSettings
+from .services import OutcomeSettingsError, outcome_settings_update
+from .tables import Dashboard
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _filters(request: HttpRequest, *, with_cohort: bool = True) -> tuple[FilterForm, Filters | None]:
+    form = FilterForm(request.GET or None, with_cohort=with_cohort)
+    if not request.GET:
+        form = FilterForm(with_cohort=with_cohort)
+        return form, Filters()
+    if form.is_valid():
+        return form, Filters.from_form(form)
+    return form, None
+
+
+def _respond(
+    request: HttpRequest, template: str, dashboard: Dashboard | None, context: dict, file_stem: str
+) -> HttpResponse:
+    wanted = request.GET.get("format", "")
+    if wanted and dashboard is not None:
+        if wanted == "xlsx":
+            response = HttpResponse(exports.dashboard_xlsx(dashboard), content_type=XLSX)
+            response["Content-Disposition"] = f'attachment; filename="{file_stem}.xlsx"'
+            return response
+        if wanted == "csv":
+            table = dashboard.table(request.GET.get("table", ""))
+            if table is None:
+                raise Http404("No such table.")
+            response = HttpResponse(exports.table_csv(table), content_type="text/csv; charset=utf-8")
+            response["Content-Disposition"] = f'attachment; filename="{file_stem}-{table.key}.csv"'
+            return response
+        raise Http404("No such format.")
+    return render(request, template, {"dashboard": dashboard, **context})
+
+
+@login_required
+@require_GET
+def overview(request: HttpRequest) -> HttpResponse:
+    programs = permissions.require_dashboard_reader(request.user)
+    form, filters = _filters(request)
+    everything = is_hr_admin(request.user)
+    dashboard = None
+    if filters is not None:
+        dashboard = dashboards.overview_dashboard(
+            programs, filters, OutcomeSettings.load(), everything=everything
+        )
+    context = {
+        "form": form,
+        "programs": programs.order_by("name").only("name", "slug"),
+        "querystring": filters.querystring() if filters else "",
+        "is_hr": everything,
+    }
+    return _respond(request, "outcomes/overview.html", dashboard, context, "outcomes-overview")
+
+
+def _program_page(request: HttpRequest, slug: str, page: str) -> HttpResponse:
+    program = permissions.get_program_for_dashboard(request.user, slug)
+    form, filters = _filters(request)
+    dashboard = None
+    if filters is not None:
+        dashboard = dashboards.program_dashboard(program, page, filters, OutcomeSettings.load())
+    context = {
+        "form": form,
+        "program": program,
+        "page": page,
+        "pages": dashboards.PAGES,
+        "querystring": filters.querystring() if filters else "",
+        "is_hr": is_hr_admin(request.user),
+    }
+    return _respond(request, "outcomes/program.html", dashboard, context, f"{program.slug}-{slugify(page)}")
+
+
+@login_required
+@require_GET
+def program(request: HttpRequest, slug: str) -> HttpResponse:
+    return _program_page(request, slug, "program")
+
+
+@login_required
+@require_GET
+def impact(request: HttpRequest, slug: str) -> HttpResponse:
+    return _program_page(request, slug, "impact")
+
+
+@login_required
+@require_GET
+def equity(request: HttpRequest, slug: str) -> HttpResponse:
+    return _program_page(request, slug, "equity")
+
+
+@login_required
+@require_GET
+def master_mentors(request: HttpRequest) -> HttpResponse:
+    permissions.require_master_mentor_reader(request.user)
+    form, filters = _filters(request)
+    dashboard = None
+    if filters is not None:
+        dashboard = dashboards.master_mentor_dashboard(filters, OutcomeSettings.load())
+    context = {"form": form, "querystring": filters.querystring() if filters else "", "is_hr": True}
+    return _respond(request, "outcomes/master_mentors.html", dashboard, context, "master-mentors")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def outcome_settings(request: HttpRequest) -> HttpResponse:
+    permissions.require_settings_editor(request.user)
+    current = OutcomeSettings.load()
+    form = OutcomeSettingsForm(request.POST or None, instance=current)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                outcome_settings_update(
+                    by=request.user,
+                    min_group_size=form.cleaned_data["min_group_size"],
+                    external_hire_cost=form.cleaned_data["external_hire_cost"],
+                    currency=form.cleaned_data["currency"],
+                )
+            except OutcomeSettingsError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(request, "Saved. Dashboards use the new settings from now on.")
+                return redirect("outcomes:settings")
+        messages.error(request, "Nothing was saved. Correct the fields marked below.")
+    return render(request, "outcomes/settings.html", {"form": form, "current": current})
