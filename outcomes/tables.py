@@ -155,6 +155,13 @@ def complementary(sizes: list[int | None], hidden: list[bool], k: int) -> list[b
         hidden[min(candidates, key=lambda i: (sizes[i] or 0, i))] = True
 
 
+def _recoverable(sizes: list[int | None], hidden: list[bool], k: int) -> bool:
+    """Hidden members that the total minus the shown ones would single out: one alone, or fewer than
+    ``k`` people together."""
+    chosen = [sizes[i] or 0 for i, flag in enumerate(hidden) if flag]
+    return bool(chosen) and (len(chosen) == 1 or sum(chosen) < k)
+
+
 def protect(table: Table, k: int) -> Table:
     """Apply primary and complementary suppression to ``table`` in place (see the module docstring)."""
     for row in table.rows:
@@ -169,8 +176,8 @@ def protect(table: Table, k: int) -> Table:
         hidden = complementary([row.n for row in body], [row.suppressed for row in body], k)
         for row, flag in zip(body, hidden, strict=True):
             row.suppressed = flag
-        if sum(hidden) == 1:
-            # One hidden row and nothing to hide with it: the total would give it away.
+        if _recoverable([row.n for row in body], hidden, k):
+            # Nothing left to hide with them: the total would give the hidden rows away.
             for row in totals:
                 row.suppressed = True
     if totals:
@@ -184,7 +191,7 @@ def protect(table: Table, k: int) -> Table:
             )
             for cell, flag in zip(cells, hidden, strict=True):
                 cell.suppressed = cell.suppressed or flag
-            if sum(hidden) == 1:
+            if _recoverable(sizes, hidden, k):
                 for row in totals:
                     row.cells[index].suppressed = True
     for row in table.rows:
