@@ -17,6 +17,7 @@ PANEL_PROVIDERS = [
     "matching.home.home_panels",
     "feedback.home.home_panels",
     "cohorts.home.home_panels",
+    "outcomes.home.home_panels",
 ]
 
 

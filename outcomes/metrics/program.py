@@ -361,7 +361,8 @@ def program_sections(scope: Scope) -> list[Section]:
         "Median days to match",
         Cell(statistics.median(waits) if waits else None, "days", n=len(waits)),
     )
-    summary.add("Pairs in the period", Cell(engaged.pairs, "count", n=engaged.pairs))
+    period = bool(scope.filters.start or scope.filters.end)
+    summary.add("Pairs in the period" if period else "Pairs", Cell(engaged.pairs, "count", n=engaged.pairs))
     summary.add(
         "Sessions per pair per month", Cell(engaged.sessions_per_pair_month, "ratio", n=engaged.pairs)
     )

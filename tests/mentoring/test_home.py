@@ -104,7 +104,7 @@ def test_the_home_page_query_count_does_not_grow_with_the_team(
         client.get(reverse("home"))
     for _ in range(30):
         PersonFactory(manager=manager.person, department=department)
-    with django_assert_max_num_queries(18), CaptureQueriesContext(connection) as large:
+    with django_assert_max_num_queries(19), CaptureQueriesContext(connection) as large:
         response = client.get(reverse("home"))
     assert response.status_code == 200
     assert len(large) == len(small)

@@ -275,3 +275,10 @@ def test_query_counts_do_not_grow_with_the_data(client, hr_admin, program, depar
     large = (_queries(client, url), _queries(client, url, query))
     assert small == large
     assert max(large) <= 40
+
+
+def test_a_sponsors_home_page_links_to_their_dashboards(client, sponsor, built):
+    client.force_login(sponsor)
+    body = client.get(reverse("home")).content.decode()
+    assert "Programs you sponsor" in body
+    assert reverse("outcomes:program", args=[built.program.slug]) in body
