@@ -62,7 +62,7 @@ class FilterForm(forms.Form):
             )
 
     def clean(self) -> dict:
-        data = super().clean()
+        data = super().clean() or {}
         start, end = data.get("start"), data.get("end")
         if start and end and start > end:
             raise forms.ValidationError("The period starts after it ends: choose a start before the end.")

@@ -8,10 +8,11 @@ Self-identified gender and ethnicity appear only here, as suppressed aggregates.
 
 from __future__ import annotations
 
+import datetime
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, Q, QuerySet
 
 from people.models import Department, Division, Person, PersonnelRecord
 from programs.models import Participant
@@ -40,8 +41,8 @@ PERSON_FIELDS = {
 
 @dataclass
 class _Pair:
-    started_on: object
-    ended_on: object
+    started_on: datetime.date
+    ended_on: datetime.date | None
     score: float | None
     keys: dict[str, str]
 
@@ -68,8 +69,8 @@ def equity_sections(scope: Scope) -> list[Section]:
 
     # Pairs with their mentee's attributes, and their held sessions: two queries for every dimension.
     held = scope.held_sessions()
-    pairs = []
-    for row in scope.pairs().values(
+    pairs: list[tuple[int, _Pair]] = []
+    for values in scope.pairs().values(
         "pk",
         "started_on",
         "ended_on",
@@ -81,13 +82,16 @@ def equity_sections(scope: Scope) -> list[Section]:
         "mentee__person__ethnicity",
     ):
         keys = {
-            "division": str(row["mentee__person__department__division"]),
-            "department": str(row["mentee__person__department"]),
-            "level": _level_key(row["mentee__person__job_level"]),
-            "gender": row["mentee__person__gender"] or "",
-            "ethnicity": row["mentee__person__ethnicity"] or "",
+            "division": str(values["mentee__person__department__division"]),
+            "department": str(values["mentee__person__department"]),
+            "level": _level_key(values["mentee__person__job_level"]),
+            "gender": values["mentee__person__gender"] or "",
+            "ethnicity": values["mentee__person__ethnicity"] or "",
         }
-        pairs.append((row["pk"], _Pair(row["started_on"], row["ended_on"], row["score"], keys)))
+        if values["started_on"] is not None:
+            pairs.append(
+                (values["pk"], _Pair(values["started_on"], values["ended_on"], values["score"], keys))
+            )
 
     names = {
         "division": {str(pk): name for pk, name in Division.objects.values_list("pk", "name")},
@@ -101,6 +105,8 @@ def equity_sections(scope: Scope) -> list[Section]:
     sections = []
     tables = []
     for dimension, title in DIMENSIONS:
+        grouped: QuerySet
+        promoted_rows: QuerySet
         if dimension == "level":
             grouped = participants.annotate(key=level_band_expression()).values("key")
             promoted_rows = (
@@ -113,9 +119,9 @@ def equity_sections(scope: Scope) -> list[Section]:
             promoted_rows = matched_people.filter(pk__in=people.values("pk")).values(
                 key=F(PERSON_FIELDS[dimension])
             )
-        by_key = {
-            str(row["key"] if row["key"] is not None else ""): row
-            for row in grouped.annotate(
+        by_key: dict[str, dict] = {
+            str(group["key"] if group["key"] is not None else ""): group
+            for group in grouped.annotate(
                 people=Count("person", distinct=True),
                 mentees=Count(
                     "pk", filter=Q(role=Participant.Role.MENTEE, status=Participant.Status.APPROVED)
@@ -127,9 +133,9 @@ def equity_sections(scope: Scope) -> list[Section]:
                 ),
             ).order_by()
         }
-        promoted = {
-            str(row["key"] if row["key"] is not None else ""): row
-            for row in promoted_rows.annotate(
+        promoted: dict[str, dict] = {
+            str(group["key"] if group["key"] is not None else ""): group
+            for group in promoted_rows.annotate(
                 matched=Count("pk", distinct=True), promoted=Count("pk", distinct=True, filter=promoted_q)
             ).order_by()
         }

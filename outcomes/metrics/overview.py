@@ -49,9 +49,10 @@ def overview_sections(programs: QuerySet[Program], filters: Filters, today: date
     matched_mentees: dict[int, set[int]] = defaultdict(set)
     starts = {row["pk"]: row["starts_on"] for row in program_rows}
     for pair in pairs.values("program", "mentee", "status", "started_on", "ended_on"):
-        program = pair["program"]
-        start = filters.start or starts[program] or pair["started_on"]
-        first = max(pair["started_on"], start)
+        program, started_on = pair["program"], pair["started_on"]
+        if started_on is None:  # excluded by the query; keeps the arithmetic typed
+            continue
+        first = max(started_on, filters.start or starts[program] or started_on)
         last = min(pair["ended_on"] or end, end)
         days = (last - first).days + 1
         matched_mentees[program].add(pair["mentee"])
@@ -99,7 +100,8 @@ def overview_sections(programs: QuerySet[Program], filters: Filters, today: date
         note="Participants are counted once per program; someone in two programs counts in both.",
     )
     statuses = dict(Program.Status.choices)
-    totals = {"people": 0, "active": 0, "sessions": 0, "months": 0.0, "pairs": 0, "mentees": 0, "matched": 0}
+    totals = {"people": 0, "active": 0, "sessions": 0, "pairs": 0, "mentees": 0, "matched": 0}
+    total_months = 0.0
     for row in program_rows:
         pk = row["pk"]
         enrolled = people.get(pk, {"people": 0, "mentees": 0})
@@ -117,7 +119,7 @@ def overview_sections(programs: QuerySet[Program], filters: Filters, today: date
         totals["people"] += enrolled["people"]
         totals["active"] += active[pk]
         totals["sessions"] += sessions.get(pk, 0)
-        totals["months"] += months[pk]
+        total_months += months[pk]
         totals["pairs"] += pair_counts[pk]
         totals["mentees"] += enrolled["mentees"]
         totals["matched"] += len(matched_mentees[pk])
@@ -129,7 +131,7 @@ def overview_sections(programs: QuerySet[Program], filters: Filters, today: date
         text(""),
         count(totals["people"]),
         count(totals["active"]),
-        Cell(totals["sessions"] / totals["months"] if totals["months"] else None, "ratio", n=totals["pairs"]),
+        Cell(totals["sessions"] / total_months if total_months else None, "ratio", n=totals["pairs"]),
         mean(sum(r["total"] for r in ratings.values()) / answers if answers else None, raters),
         percent(totals["matched"], totals["mentees"]),
         total=True,

@@ -35,6 +35,7 @@ def level_band_expression(field: str = "person__job_level") -> Case:
 
 def sizes_by(participants: QuerySet[Participant], dimension: str) -> dict[str, int]:
     """People per value of ``dimension`` (division, level, department, gender, ethnicity)."""
+    rows: QuerySet
     if dimension == "level":
         rows = participants.annotate(key=level_band_expression()).values("key")
     else:
@@ -55,7 +56,7 @@ def hidden_members(sizes: dict[str, int], k: int) -> set[str]:
     """The members of a partition that complementary suppression hides."""
     keys = list(sizes)
     values = [sizes[key] for key in keys]
-    hidden = complementary(values, [0 < value < k for value in values], k)
+    hidden = complementary(list[int | None](values), [0 < value < k for value in values], k)
     return {key for key, flag in zip(keys, hidden, strict=True) if flag}
 
 

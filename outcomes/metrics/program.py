@@ -108,6 +108,8 @@ def engagement(scope: Scope) -> Engagement:
     cadence_pairs = meeting = 0
     bands = [0] * len(RATE_BANDS)
     for pair in pairs:
+        if pair["started_on"] is None:
+            continue
         days = scope.days_paired(pair["started_on"], pair["ended_on"])
         if days <= 0:
             continue
@@ -444,8 +446,8 @@ def program_sections(scope: Scope) -> list[Section]:
         [Column("people", "People", additive=True)],
         chart="people",
     )
-    for value, label in SessionFeedback.Fit.choices:
-        fit_table.add(label, count(rated[f"fitp_{value}"]))
+    for fit, fit_label in SessionFeedback.Fit.choices:
+        fit_table.add(fit_label, count(rated[f"fitp_{fit}"]))
     fit_table.add("Answered", count(rated["fit_people"]), total=True)
 
     checkin_table = Table(
@@ -505,25 +507,25 @@ def program_sections(scope: Scope) -> list[Section]:
         chart="share",
         note="Closure surveys in the period. Promotion readiness is the mentor's assessment of the mentee.",
     )
-    for value, label in ClosureSurvey.GoalsAchieved.choices:
+    for achieved, achieved_label in ClosureSurvey.GoalsAchieved.choices:
         closure_table.add(
-            f"Goals achieved: {label.lower()}",
-            count(closed[f"goals_{value}"]),
-            percent(closed[f"goals_{value}"], closed["people"], n=closed[f"goals_{value}"]),
+            f"Goals achieved: {achieved_label.lower()}",
+            count(closed[f"goals_{achieved}"]),
+            percent(closed[f"goals_{achieved}"], closed["people"], n=closed[f"goals_{achieved}"]),
         )
     closure_table.add(
         "Would recommend the program",
         count(closed["recommend"]),
         percent(closed["recommend"], closed["people"], n=closed["recommend"]),
     )
-    for value, label in ClosureSurvey.Readiness.choices:
+    for readiness, readiness_label in ClosureSurvey.Readiness.choices:
         closure_table.add(
-            f"Promotion readiness: {label.lower()}",
-            count(closed[f"ready_{value}"]),
-            percent(closed[f"ready_{value}"], closed["assessed"], n=closed[f"ready_{value}"]),
+            f"Promotion readiness: {readiness_label.lower()}",
+            count(closed[f"ready_{readiness}"]),
+            percent(closed[f"ready_{readiness}"], closed["assessed"], n=closed[f"ready_{readiness}"]),
         )
 
-    current = {
+    current: dict[str, Cell] = {
         KeyResult.Metric.PARTICIPATION_RATE: summary.rows[1].cells[0],
         KeyResult.Metric.MATCH_RATE: summary.rows[2].cells[0],
         KeyResult.Metric.SESSIONS_PER_PAIR_MONTH: summary.rows[5].cells[0],
@@ -562,7 +564,7 @@ def program_sections(scope: Scope) -> list[Section]:
             start=program.starts_on,
             today=scope.today,
         )
-        row = kr_table.add(
+        kr_row = kr_table.add(
             key_result.objective or key_result.get_metric_display(),
             plain(_number(key_result.baseline), kind),
             plain(_number(key_result.target), kind),
@@ -570,10 +572,10 @@ def program_sections(scope: Scope) -> list[Section]:
             text(key_result.due_on.isoformat() if key_result.due_on else ""),
             text(status),
         )
-        row.cells[4].note = status.lower().replace(" ", "-")
+        kr_row.cells[4].note = status.lower().replace(" ", "-")
         if figure.n is not None:
             # The status gives the figure away as surely as the figure itself.
-            row.cells[4].n = figure.n
+            kr_row.cells[4].n = figure.n
     return [
         Section("overview", "At a glance", [summary, kr_table]),
         Section("enrollment", "Enrollment and matching", [funnel_table, score_table]),
