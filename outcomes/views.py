@@ -83,6 +83,7 @@ def _program_page(request: HttpRequest, slug: str, page: str) -> HttpResponse:
         "program": program,
         "page": page,
         "pages": dashboards.PAGES,
+        "programs": permissions.programs_for_dashboards(request.user).order_by("name").only("name", "slug"),
         "querystring": filters.querystring() if filters else "",
         "is_hr": is_hr_admin(request.user),
     }

@@ -282,3 +282,11 @@ def test_a_sponsors_home_page_links_to_their_dashboards(client, sponsor, built):
     body = client.get(reverse("home")).content.decode()
     assert "Programs you sponsor" in body
     assert reverse("outcomes:program", args=[built.program.slug]) in body
+
+
+def test_the_program_switcher_offers_only_the_readers_programs(client, sponsor, built, other_program):
+    client.force_login(sponsor)
+    body = client.get(page("outcomes:program", built.program), {"level": "1-3"}).content.decode()
+    assert "Another program" in body
+    assert other_program.name not in body
+    assert f'{reverse("outcomes:program", args=[built.program.slug])}?level=1-3' in body
