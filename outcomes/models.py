@@ -55,5 +55,8 @@ class OutcomeSettings(models.Model):
 
     @classmethod
     def load(cls) -> OutcomeSettings:
+        """The saved settings; until HR saves any, the deployment's MIN_GROUP_SIZE (never under 3)."""
         found = cls.objects.filter(pk=1).first()
-        return found if found is not None else cls(pk=1)
+        if found is not None:
+            return found
+        return cls(pk=1, min_group_size=max(settings.MIN_GROUP_SIZE, LOWEST_MIN_GROUP_SIZE))
