@@ -130,7 +130,7 @@ class Filters:
         if self.division:
             described.append(("Division", self.division.name))
         if self.level:
-            described.append(("Level", LEVEL_BAND_LABELS[self.level]))
+            described.append(("Job level", self.level))
         if self.cohort:
             described.append(("Mentors of cohort", self.cohort.name))
         return described

@@ -206,11 +206,12 @@ def protect_dashboard(dashboard: Dashboard) -> Dashboard:
     for table in dashboard.tables:
         protect(table, dashboard.min_group_size)
     if dashboard.withheld:
+        # Every figure about people goes; targets, baselines and dates describe no one and stay.
         for table in dashboard.tables:
             for row in table.rows:
-                row.suppressed = True
                 for cell in row.cells:
-                    cell.suppressed = True
+                    if cell.n is not None or cell.kind not in ("text", "number", "money"):
+                        cell.suppressed = True
     return dashboard
 
 

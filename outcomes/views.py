@@ -22,6 +22,9 @@ from .tables import Dashboard
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+FILTER_NAMES = ("start", "end", "division", "level", "cohort")
+
+
 def _filters(request: HttpRequest, *, with_cohort: bool = True) -> tuple[FilterForm, Filters | None]:
     form = FilterForm(request.GET or None, with_cohort=with_cohort)
     if not request.GET:
@@ -30,6 +33,16 @@ def _filters(request: HttpRequest, *, with_cohort: bool = True) -> tuple[FilterF
     if form.is_valid():
         return form, Filters.from_form(form)
     return form, None
+
+
+def _tidy_url(request: HttpRequest, filters: Filters | None) -> HttpResponse | None:
+    """The filter form sends empty fields too; a shared link should carry only the filters in force."""
+    if filters is None or request.GET.get("format"):
+        return None
+    if not any(name in request.GET and not request.GET[name] for name in FILTER_NAMES):
+        return None
+    query = filters.querystring()
+    return redirect(f"{request.path}?{query}" if query else request.path)
 
 
 def _respond(
@@ -57,6 +70,8 @@ def _respond(
 def overview(request: HttpRequest) -> HttpResponse:
     programs = permissions.require_dashboard_reader(request.user)
     form, filters = _filters(request)
+    if tidy := _tidy_url(request, filters):
+        return tidy
     everything = is_hr_admin(request.user)
     dashboard = None
     if filters is not None:
@@ -75,6 +90,8 @@ def overview(request: HttpRequest) -> HttpResponse:
 def _program_page(request: HttpRequest, slug: str, page: str) -> HttpResponse:
     program = permissions.get_program_for_dashboard(request.user, slug)
     form, filters = _filters(request)
+    if tidy := _tidy_url(request, filters):
+        return tidy
     dashboard = None
     if filters is not None:
         dashboard = dashboards.program_dashboard(program, page, filters, OutcomeSettings.load())
@@ -113,6 +130,8 @@ def equity(request: HttpRequest, slug: str) -> HttpResponse:
 def master_mentors(request: HttpRequest) -> HttpResponse:
     permissions.require_master_mentor_reader(request.user)
     form, filters = _filters(request)
+    if tidy := _tidy_url(request, filters):
+        return tidy
     dashboard = None
     if filters is not None:
         dashboard = dashboards.master_mentor_dashboard(filters, OutcomeSettings.load())

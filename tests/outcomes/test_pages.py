@@ -289,4 +289,13 @@ def test_the_program_switcher_offers_only_the_readers_programs(client, sponsor, 
     body = client.get(page("outcomes:program", built.program), {"level": "1-3"}).content.decode()
     assert "Another program" in body
     assert other_program.name not in body
-    assert f'{reverse("outcomes:program", args=[built.program.slug])}?level=1-3' in body
+    assert f"{reverse('outcomes:program', args=[built.program.slug])}?level=1-3" in body
+
+
+def test_a_submitted_filter_form_lands_on_a_tidy_shareable_url(client, sponsor, built):
+    client.force_login(sponsor)
+    url = page("outcomes:program", built.program)
+    response = client.get(url, {"start": "", "end": "", "division": "", "level": "1-3", "cohort": ""})
+    assert response.status_code == 302
+    assert response["Location"] == f"{url}?level=1-3"
+    assert client.get(url, {"start": "", "level": ""})["Location"] == url
