@@ -9,7 +9,7 @@ from .tables import Table
 
 BAR_HEIGHT = 22
 GAP = 8
-LABEL_WIDTH = 170
+LABEL_WIDTH = 220
 PLOT_WIDTH = 260
 
 
@@ -59,7 +59,7 @@ def bar_chart(table: Table, formatter) -> Chart | None:
         width = (float(cell.value) / top) * PLOT_WIDTH if usable else 0.0
         bars.append(
             Bar(
-                label=row.label if len(row.label) <= 26 else row.label[:25] + "…",
+                label=row.label if len(row.label) <= 25 else row.label[:24] + "…",
                 y=position * (BAR_HEIGHT + GAP),
                 width=round(width, 1),
                 text=formatter(cell),

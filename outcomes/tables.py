@@ -10,7 +10,8 @@ The rule (``protect``):
 2. *Complementary suppression*: where rows partition a group whose size can be read elsewhere (a total row,
    or the population of the page), hidden rows must not be recoverable by subtraction: a single hidden
    row is joined by the next smallest, until the hidden rows together describe at least K people. The same
-   holds, cell by cell, for additive columns of a table with a total row.
+   holds, cell by cell, for additive columns of a table with a total row, and within a row for columns
+   that add up to another column (``Table.column_parts``).
 """
 
 from __future__ import annotations
@@ -84,6 +85,8 @@ class Table:
     partition: bool = False
     # "table" or "tiles" (a row of headline figures).
     display: str = "table"
+    # Columns adding up, in every row, to another column: (the total's key, the parts' keys).
+    column_parts: tuple[str, list[str]] | None = None
 
     def add(self, label: str, *cells: Cell, n: int | None = None, total: bool = False) -> Row:
         if len(cells) != len(self.columns):
@@ -194,6 +197,18 @@ def protect(table: Table, k: int) -> Table:
             if _recoverable(sizes, hidden, k):
                 for row in totals:
                     row.cells[index].suppressed = True
+    if table.column_parts:
+        total_key, part_keys = table.column_parts
+        total_index = table.column_index(total_key)
+        indexes = [table.column_index(key) for key in part_keys]
+        for row in table.rows:
+            parts = [row.cells[i] for i in indexes]
+            sizes = [cell.n for cell in parts]
+            hidden = complementary(sizes, [cell.suppressed for cell in parts], k)
+            for cell, flag in zip(parts, hidden, strict=True):
+                cell.suppressed = cell.suppressed or flag
+            if _recoverable(sizes, hidden, k):
+                row.cells[total_index].suppressed = True
     for row in table.rows:
         if row.suppressed:
             for cell in row.cells:

@@ -417,6 +417,7 @@ def cohort_tables(filters: Filters) -> list[Table]:
             Column("attendance", "Attendance (%)", "percent"),
         ],
         chart="attendance",
+        column_parts=("members", ["training", "graduated", "withdrawn"]),
         note=(
             "Attendance: events attended, of the events (not cancelled) whose attendance was taken, for "
             "members in training or graduated; excused absences are not counted, as for graduation."

@@ -278,6 +278,8 @@ def goals(scope: Scope) -> tuple[dict, dict]:
         pairs=Count("goal__mentorship", distinct=True),
         done=Count("pk", filter=Q(done_on__isnull=False)),
         done_pairs=Count("goal__mentorship", distinct=True, filter=Q(done_on__isnull=False)),
+        open=Count("pk", filter=Q(done_on__isnull=True)),
+        open_pairs=Count("goal__mentorship", distinct=True, filter=Q(done_on__isnull=True)),
     )
     return goal_counts, milestone_counts
 
@@ -475,27 +477,44 @@ def program_sections(scope: Scope) -> list[Section]:
 
     goal_table = Table(
         "goals",
-        "Goals and milestones",
-        "Item",
-        [Column("count", "Count"), Column("share", "Share (%)", "percent")],
+        "Goals",
+        "Status",
+        [Column("count", "Goals", additive=True), Column("share", "Share (%)", "percent")],
         chart="share",
-        note="Goals set in the period by the pairs covered; people counted are the pairs' members.",
+        note="Goals set in the period by the pairs covered; each figure describes the pairs with such goals.",
     )
-    goal_table.add("Goals set", Cell(goal_counts["total"], n=goal_counts["pairs"]), plain(None, "percent"))
     for status in ("achieved", "open", "dropped"):
         pairs_with = goal_counts[f"{status}_pairs"]
         goal_table.add(
-            f"Goals {status}",
+            status.capitalize(),
             Cell(goal_counts[status], n=pairs_with),
             percent(goal_counts[status], goal_counts["total"], n=pairs_with),
         )
     goal_table.add(
-        "Milestones set", Cell(milestone_counts["total"], n=milestone_counts["pairs"]), plain(None, "percent")
+        "All goals set",
+        Cell(goal_counts["total"], n=goal_counts["pairs"]),
+        plain(None, "percent"),
+        total=True,
     )
-    goal_table.add(
-        "Milestones done",
-        Cell(milestone_counts["done"], n=milestone_counts["done_pairs"]),
-        percent(milestone_counts["done"], milestone_counts["total"], n=milestone_counts["done_pairs"]),
+    milestone_table = Table(
+        "milestones",
+        "Milestones",
+        "Status",
+        [Column("count", "Milestones", additive=True), Column("share", "Share (%)", "percent")],
+        chart="share",
+    )
+    for key, label in (("done", "Done"), ("open", "Not done yet")):
+        pairs_with = milestone_counts[f"{key}_pairs"]
+        milestone_table.add(
+            label,
+            Cell(milestone_counts[key], n=pairs_with),
+            percent(milestone_counts[key], milestone_counts["total"], n=pairs_with),
+        )
+    milestone_table.add(
+        "All milestones",
+        Cell(milestone_counts["total"], n=milestone_counts["pairs"]),
+        plain(None, "percent"),
+        total=True,
     )
 
     closed = closure(scope)
@@ -580,7 +599,11 @@ def program_sections(scope: Scope) -> list[Section]:
         Section("overview", "At a glance", [summary, kr_table]),
         Section("enrollment", "Enrollment and matching", [funnel_table, score_table]),
         Section("engagement", "Engagement", [cadence_table, rating_table, fit_table]),
-        Section("progress", "Check-ins, goals and closure", [checkin_table, goal_table, closure_table]),
+        Section(
+            "progress",
+            "Check-ins, goals and closure",
+            [checkin_table, goal_table, milestone_table, closure_table],
+        ),
     ]
 
 

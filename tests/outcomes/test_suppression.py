@@ -125,3 +125,22 @@ def test_a_selection_that_would_give_away_a_hidden_sibling_is_withheld(program, 
 def test_the_period_alone_never_withholds(program, divisions):
     base = Participant.objects.filter(program=program)
     assert withheld_reason(base, Filters(start=datetime.date(2026, 1, 1)), 5) == ""
+
+
+def test_columns_adding_up_to_another_are_protected_within_the_row():
+    table = Table(
+        "t",
+        "T",
+        "Cohort",
+        [Column("members", "Members"), Column("a", "A"), Column("b", "B"), Column("c", "C")],
+        column_parts=("members", ["a", "b", "c"]),
+    )
+    table.add("2025", count(8), count(1), count(7), count(0))
+    protect(table, 5)
+    # 1 is hidden, so is 7 (else 8 - 7 - 0 gives it away); together 8, enough.
+    assert [cell.suppressed for cell in table.rows[0].cells] == [False, True, True, False]
+    table = Table("t", "T", "Cohort", [Column("members", "Members"), Column("a", "A"), Column("b", "B")],
+                  column_parts=("members", ["a", "b"]))  # fmt: skip
+    table.add("2024", count(3), count(3), count(0))
+    protect(table, 5)
+    assert [cell.suppressed for cell in table.rows[0].cells] == [True, True, False]
