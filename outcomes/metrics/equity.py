@@ -12,14 +12,13 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q
 
-from people.models import Department, Division, Person, PersonnelRecord
+from people.models import Department, Division, PersonnelRecord
 from programs.models import Participant
 
 from ..filters import LEVEL_BAND_LABELS, level_range
 from ..tables import Cell, Column, Section, Table, count, mean, percent
-from .population import level_band_expression
 from .program import DAYS_PER_MONTH, Scope
 
 DIMENSIONS = [
@@ -53,21 +52,47 @@ def _level_key(level: int | None) -> str:
     return next((key for key in LEVEL_BAND_LABELS if level_range(key)[0] <= level <= level_range(key)[1]), "")
 
 
+def _participant_key(row: dict, dimension: str) -> str:
+    if dimension == "level":
+        return _level_key(row["person__job_level"])
+    value = row[f"person__{PERSON_FIELDS[dimension]}"]
+    return "" if value is None else str(value)
+
+
 def equity_sections(scope: Scope) -> list[Section]:
-    participants = scope.participants()
-    people = Person.objects.filter(pk__in=participants.values("person"))
+    pairs_in_scope = scope.pairs()
     since = scope.program.starts_on or scope.start
-    promoted_q = Q(
-        pk__in=PersonnelRecord.objects.filter(
-            kind=PersonnelRecord.Kind.PROMOTION, effective_on__gte=since, effective_on__lte=scope.end
-        ).values("person")
+    promotions = PersonnelRecord.objects.filter(
+        kind=PersonnelRecord.Kind.PROMOTION,
+        person=OuterRef("person"),
+        effective_on__gte=since,
+        effective_on__lte=scope.end,
     )
-    matched_people = Person.objects.filter(
-        Q(participations__mentorships_as_mentee__in=scope.pairs())
-        | Q(participations__mentorships_as_mentor__in=scope.pairs())
+    # One row per participant with their groups, whether they are a matched mentee, whether they are in
+    # a pair at all and whether they were promoted: every dimension is grouped from these rows in Python.
+    rows = list(
+        scope.participants()
+        .annotate(
+            mentee_matched=Exists(pairs_in_scope.filter(mentee=OuterRef("pk"))),
+            in_pair=Exists(pairs_in_scope.filter(Q(mentee=OuterRef("pk")) | Q(mentor=OuterRef("pk")))),
+            promoted=Exists(promotions),
+        )
+        .values(
+            "person",
+            "role",
+            "status",
+            "mentee_matched",
+            "in_pair",
+            "promoted",
+            "person__department__division",
+            "person__department",
+            "person__job_level",
+            "person__gender",
+            "person__ethnicity",
+        )
     )
 
-    # Pairs with their mentee's attributes, and their held sessions: two queries for every dimension.
+    # Pairs with their mentee's groups, and their held sessions: two queries for every dimension.
     held = scope.held_sessions()
     pairs: list[tuple[int, _Pair]] = []
     for values in scope.pairs().values(
@@ -105,40 +130,20 @@ def equity_sections(scope: Scope) -> list[Section]:
     sections = []
     tables = []
     for dimension, title in DIMENSIONS:
-        grouped: QuerySet
-        promoted_rows: QuerySet
-        if dimension == "level":
-            grouped = participants.annotate(key=level_band_expression()).values("key")
-            promoted_rows = (
-                matched_people.filter(pk__in=people.values("pk"))
-                .annotate(key=level_band_expression("job_level"))
-                .values("key")
-            )
-        else:
-            grouped = participants.values(key=F(f"person__{PERSON_FIELDS[dimension]}"))
-            promoted_rows = matched_people.filter(pk__in=people.values("pk")).values(
-                key=F(PERSON_FIELDS[dimension])
-            )
-        by_key: dict[str, dict] = {
-            str(group["key"] if group["key"] is not None else ""): group
-            for group in grouped.annotate(
-                people=Count("person", distinct=True),
-                mentees=Count(
-                    "pk", filter=Q(role=Participant.Role.MENTEE, status=Participant.Status.APPROVED)
-                ),
-                mentees_matched=Count(
-                    "pk",
-                    filter=Q(role=Participant.Role.MENTEE, mentorships_as_mentee__in=scope.pairs()),
-                    distinct=True,
-                ),
-            ).order_by()
-        }
-        promoted: dict[str, dict] = {
-            str(group["key"] if group["key"] is not None else ""): group
-            for group in promoted_rows.annotate(
-                matched=Count("pk", distinct=True), promoted=Count("pk", distinct=True, filter=promoted_q)
-            ).order_by()
-        }
+        by_key: dict[str, dict] = defaultdict(
+            lambda: {"people": set(), "mentees": 0, "mentees_matched": 0, "matched": set(), "promoted": set()}
+        )
+        for row in rows:
+            group = by_key[_participant_key(row, dimension)]
+            group["people"].add(row["person"])
+            if row["role"] == Participant.Role.MENTEE and row["status"] == Participant.Status.APPROVED:
+                group["mentees"] += 1
+            if row["role"] == Participant.Role.MENTEE and row["mentee_matched"]:
+                group["mentees_matched"] += 1
+            if row["in_pair"]:
+                group["matched"].add(row["person"])
+                if row["promoted"]:
+                    group["promoted"].add(row["person"])
         engagement: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0, 0.0, 0.0])
         for pk, pair in pairs:
             days = scope.days_paired(pair.started_on, pair.ended_on)
@@ -168,20 +173,20 @@ def equity_sections(scope: Scope) -> list[Section]:
         labels = names.get(dimension, {})
         ordered = sorted(by_key, key=lambda key: labels.get(key, key or "~").lower())
         for key in ordered:
-            row = by_key[key]
+            group = by_key[key]
+            people = len(group["people"])
             sessions, months, pair_count, score_total, scored = engagement.get(key, [0.0] * 5)
-            careers = promoted.get(key, {"matched": 0, "promoted": 0})
             label = labels.get(key, key) or NOT_STATED
             table.add(
                 label,
-                count(row["people"]),
-                percent(row["mentees_matched"], row["mentees"]),
+                count(people),
+                percent(group["mentees_matched"], group["mentees"]),
                 mean(score_total / scored if scored else None, int(scored), "score"),
                 Cell(sessions / months if months else None, "ratio", n=int(pair_count)),
-                percent(careers["promoted"], careers["matched"]),
-                n=row["people"],
+                percent(len(group["promoted"]), len(group["matched"])),
+                n=people,
             )
-        total_people = sum(row["people"] for row in by_key.values())
+        total_people = sum(len(group["people"]) for group in by_key.values())
         table.add("All participants", count(total_people), *_blank(4), total=True)
         tables.append(table)
     sections.append(

@@ -195,11 +195,9 @@ def promotion_and_retention(scope: Scope) -> tuple[int, int, int]:
     """Matched participants (people), those promoted since the program started, and those who left
     voluntarily since then (one query)."""
     since = scope.program.starts_on or scope.start
-    people = Person.objects.filter(
-        Q(participations__mentorships_as_mentee__in=scope.pairs())
-        | Q(participations__mentorships_as_mentor__in=scope.pairs())
-    ).distinct()
-    totals = Person.objects.filter(pk__in=people.values("pk")).aggregate(
+    pairs = scope.pairs()
+    matched = Q(pk__in=pairs.values("mentee__person")) | Q(pk__in=pairs.values("mentor__person"))
+    totals = Person.objects.filter(matched).aggregate(
         matched=Count("pk"),
         promoted=Count(
             "pk",
@@ -223,22 +221,38 @@ def promotion_and_retention(scope: Scope) -> tuple[int, int, int]:
 
 
 def ratings(scope: Scope) -> dict:
-    feedback = SessionFeedback.objects.filter(
-        participant__in=scope.participants(), session__mentorship__program=scope.program
-    ).filter(scope.filters.in_period("session__starts_at"))
-    aggregates: dict = {
-        "answers": Count("pk"),
-        "people": Count("participant__person", distinct=True),
-        "average": Avg("rating"),
-    }
+    """Answers and raters per rating and per fit answer, in one query grouped by rater (counting distinct
+    raters in SQL would sort every answer)."""
+    feedback = SessionFeedback.objects.filter(participant__in=scope.participants()).filter(
+        scope.filters.in_period("session__starts_at")
+    )
+    result: dict = {"answers": 0, "total": 0, "average": None}
     for value in range(1, 6):
-        aggregates[f"r{value}"] = Count("pk", filter=Q(rating=value))
-        aggregates[f"p{value}"] = Count("participant__person", distinct=True, filter=Q(rating=value))
+        result[f"r{value}"] = result[f"p{value}"] = 0
     for fit in SessionFeedback.Fit.values:
-        aggregates[f"fit_{fit}"] = Count("pk", filter=Q(fit=fit))
-        aggregates[f"fitp_{fit}"] = Count("participant__person", distinct=True, filter=Q(fit=fit))
-    aggregates["fit_people"] = Count("participant__person", distinct=True, filter=~Q(fit=""))
-    return feedback.aggregate(**aggregates)
+        result[f"fit_{fit}"] = result[f"fitp_{fit}"] = 0
+    raters: set[int] = set()
+    by_rating: set[tuple[int, int]] = set()
+    by_fit: set[tuple[int, str]] = set()
+    for row in feedback.values("participant__person", "rating", "fit").annotate(n=Count("pk")).order_by():
+        person, rating, fit, n = row["participant__person"], row["rating"], row["fit"], row["n"]
+        result[f"r{rating}"] += n
+        result["answers"] += n
+        result["total"] += n * rating
+        raters.add(person)
+        by_rating.add((person, rating))
+        if fit:
+            result[f"fit_{fit}"] += n
+            by_fit.add((person, fit))
+    for _person, rating in by_rating:
+        result[f"p{rating}"] += 1
+    for _person, fit in by_fit:
+        result[f"fitp_{fit}"] += 1
+    result["people"] = len(raters)
+    result["fit_people"] = len({person for person, _fit in by_fit})
+    if result["answers"]:
+        result["average"] = result["total"] / result["answers"]
+    return result
 
 
 def checkins_by_quarter(scope: Scope) -> list[dict]:
