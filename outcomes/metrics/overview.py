@@ -108,7 +108,7 @@ def overview_sections(programs: QuerySet[Program], filters: Filters, today: date
     for row in program_rows:
         pk = row["pk"]
         enrolled = people.get(pk, {"people": 0, "mentees": 0})
-        rating = ratings[pk] if pk in ratings else {"average": None, "people": 0}
+        rating = ratings.get(pk, {"average": None, "people": 0})
         table.add(
             row["name"],
             text(statuses[row["status"]]),
