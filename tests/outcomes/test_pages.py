@@ -88,11 +88,23 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, built):
 def test_sponsors_are_denied_every_pair_level_page(client, sponsor, built):
     client.force_login(sponsor)
     pair = built.pairs[0]
+    session = pair.sessions.first()
+    checkin = pair.checkins.first()
+    slug = built.program.slug
     for url in (
         reverse("feedback:pair_detail", args=[pair.pk]),
-        reverse("feedback:health_board", args=[built.program.slug]),
-        reverse("programs:program_overview", args=[built.program.slug]),
-        reverse("programs:participant_list", args=[built.program.slug]),
+        reverse("feedback:session_list", args=[pair.pk]),
+        reverse("feedback:session_detail", args=[pair.pk, session.pk]),
+        reverse("feedback:session_ics", args=[pair.pk, session.pk]),
+        reverse("feedback:checkin", args=[pair.pk, checkin.pk]),
+        reverse("feedback:closure", args=[pair.pk]),
+        reverse("feedback:checkin_answers", args=[slug]),
+        reverse("feedback:health_board", args=[slug]),
+        reverse("feedback:health_mentors", args=[slug]),
+        reverse("matching:run_list", args=[slug]),
+        reverse("programs:program_overview", args=[slug]),
+        reverse("programs:participant_list", args=[slug]),
+        reverse("programs:participant_detail", args=[slug, built.mentees[0].pk]),
     ):
         assert client.get(url).status_code in (403, 404), url
 
@@ -299,3 +311,25 @@ def test_a_submitted_filter_form_lands_on_a_tidy_shareable_url(client, sponsor, 
     assert response.status_code == 302
     assert response["Location"] == f"{url}?level=1-3"
     assert client.get(url, {"start": "", "level": ""})["Location"] == url
+
+
+def test_exports_carry_exactly_the_protected_figures_of_the_page_under_every_filter(client, sponsor, built):
+    client.force_login(sponsor)
+    settings = OutcomeSettings.load()
+    for filters in _filter_combinations(built.program):
+        for name in ("program", "equity"):
+            dashboard = dashboards.program_dashboard(built.program, name, filters, settings)
+            url = page(f"outcomes:{name}", built.program)
+            query = dict(part.split("=") for part in filters.querystring().split("&") if part)
+            book = load_workbook(io.BytesIO(client.get(url, {**query, "format": "xlsx"}).content))
+            for table in dashboard.tables:
+                # Sheets follow the tables' order, after "About".
+                sheet = book.worksheets[1 + dashboard.tables.index(table)]
+                assert sheet["A1"].value == table.row_header
+                for index, row in enumerate(table.rows, start=2):
+                    expected = [None if cell.shown == "" else cell.shown for cell in row.cells]
+                    assert [c.value for c in sheet[index]][1:] == expected, (
+                        name,
+                        filters.cache_key,
+                        table.key,
+                    )
