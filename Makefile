@@ -12,12 +12,13 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: help install var run test test-services lint format lock bench clean
+.PHONY: help install var run test test-services e2e lint format lock bench clean
 
 help:
 	@echo "make run            install, migrate, load the demo, start the worker and serve http://$(HOST):$(PORT)"
 	@echo "make test           run the whole test suite on SQLite (PostgreSQL/Redis tests skip)"
 	@echo "make test-services  the suite on PostgreSQL + Redis (DATABASE_URL, REDIS_URL), nothing skipped"
+	@echo "make e2e            browser journeys of every persona in Chromium (/usr/bin/chromium), with axe-core"
 	@echo "make lint           ruff (lint + format check), mypy, migrations check"
 	@echo "make format         ruff format and fix"
 	@echo "make lock           re-resolve requirements*.lock from pyproject.toml"
@@ -53,6 +54,9 @@ test: install
 
 test-services: install
 	REQUIRE_SERVICES=1 $(BIN)/pytest -n 2 $(PYTEST_ARGS)
+
+e2e: install
+	$(BIN)/pytest tests/e2e -m e2e $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .
