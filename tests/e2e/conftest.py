@@ -52,10 +52,9 @@ def _wait_for(url: str, process: subprocess.Popen, seconds: int = 60) -> None:
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"The server stopped (exit {process.returncode}) before answering {url}.")
-        with contextlib.suppress(OSError):
-            with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 - loopback only
-                if response.status == 200:
-                    return
+        with contextlib.suppress(OSError), urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310
+            if response.status == 200:
+                return
         time.sleep(0.3)
     raise RuntimeError(f"{url} did not answer within {seconds} s.")
 

@@ -2,6 +2,7 @@
 
 import csv
 import io
+from pathlib import Path
 
 import pytest
 
@@ -24,13 +25,13 @@ def test_the_sponsor_reads_the_dashboard_and_downloads_a_csv(journey):
     with sponsor.step("download the funnel as CSV"):
         with page.expect_download() as download:
             page.get_by_role("link", name="Download “Enrollment funnel” as CSV").click()
-        rows = list(csv.reader(io.StringIO(open(download.value.path(), encoding="utf-8").read())))
+        rows = list(csv.reader(io.StringIO(Path(download.value.path()).read_text(encoding="utf-8"))))
         assert rows[0] == ["Stage", "Mentors", "Mentees"]
         assert rows[1][0] == "Applied" and int(rows[1][2]) > 0
     with sponsor.step("download the whole dashboard as XLSX"):
         with page.expect_download() as download:
             page.get_by_role("link", name="Download the dashboard (XLSX)").click()
-        assert open(download.value.path(), "rb").read(2) == b"PK"
+        assert Path(download.value.path()).read_bytes()[:2] == b"PK"
     with sponsor.step("impact and equity tabs"):
         page.get_by_role("link", name="Impact").click()
         page.wait_for_load_state()
