@@ -94,6 +94,12 @@ class LiveDemo:
 
 @pytest.fixture(scope="session")
 def live_demo() -> Iterator[LiveDemo]:
+    if os.environ.get("E2E_URL"):
+        # A server already running (while writing a journey): E2E_URL and the VAR_DIR it uses.
+        env = {**os.environ, "DJANGO_SETTINGS_MODULE": "mentoring.settings.local"}
+        env.pop("DATABASE_URL", None)
+        yield LiveDemo(os.environ["E2E_URL"], env, Path(os.environ.get("VAR_DIR", ROOT / "var")))
+        return
     var_dir = Path(tempfile.mkdtemp(prefix="mentoring-e2e-"))
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
