@@ -585,11 +585,11 @@ def criteria_reorder(*, cycle: NominationCycle, ordered_ids: Iterable[Any], by: 
 # --- status -------------------------------------------------------------------------------------------
 
 
-@transaction.atomic
 def _fmt(day: datetime.date) -> str:
     return date_format(day, "j F Y")
 
 
+@transaction.atomic
 def cycle_transition(*, cycle: NominationCycle, to: str, by: User | None, why: str = "") -> NominationCycle:
     """Move ``cycle`` to status ``to``, or raise CohortError saying why not. Each move is recorded.
 

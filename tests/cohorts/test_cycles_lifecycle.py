@@ -196,3 +196,13 @@ def test_a_committee_member_who_has_left_must_be_replaced_before_opening(hr_admi
     assert messages == [f"{member.full_name} has left the organization: take them off the committee."]
     with pytest.raises(CohortError, match="has left the organization"):
         cycle_transition(cycle=cycle, to=S.OPEN, by=hr_admin)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_status_change_holds_its_own_transaction_outside_any_request_transaction(hr_admin, department):
+    """Views do not run in a transaction; the move locks the cycle (SELECT ... FOR UPDATE), which
+    PostgreSQL allows only inside one."""
+    cycle = complete(cycle_create(data=DETAILS, by=hr_admin), department)
+    cycle_transition(cycle=cycle, to=S.OPEN, by=hr_admin)
+    assert NominationCycle.objects.get(pk=cycle.pk).status == S.OPEN
