@@ -44,6 +44,10 @@ PAGE_SIZE = 50
 CANDIDATES = 20
 
 S = NominationCycle.Status
+# What HR reads once a status change is done; other moves read "<cycle> is now <status>."
+TRANSITION_DONE = {
+    S.REVIEWING: "Nominations to {cycle} are closed and the committee review has started.",
+}
 # The moves HR admins make from the overview, with button wording and style. Reviewing → decided is the
 # chair's "publish decisions", on the selection page.
 TRANSITION_BUTTONS: dict[tuple[str, str], tuple[str, str]] = {
@@ -195,7 +199,8 @@ def cycle_transition(request: HttpRequest, pk: int) -> HttpResponse:
     except CohortError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, f"{cycle} is now {S(to).label.lower()}.")
+        done = TRANSITION_DONE.get(to, "{cycle} is now " + S(to).label.lower() + ".")
+        messages.success(request, done.format(cycle=cycle))
     return redirect(cycle)
 
 

@@ -206,7 +206,7 @@ def test_starting_the_review_is_recorded_with_who_and_why(client, hr_admin, cycl
     cycle.refresh_from_db()
     assert cycle.status == S.REVIEWING
     content = response.content.decode()
-    assert "Master Mentors (2027) is now committee reviewing." in content
+    assert "Nominations to Master Mentors (2027) are closed and the committee review has started." in content
     assert "Open for nominations → Committee reviewing" in content
     assert "Window done" in content and hr_admin.person.full_name in content
 

@@ -161,7 +161,7 @@ def test_a_nominated_colleague_is_reviewed_blind_and_selected(journey, live_demo
         page.reload()
         page.get_by_role("button", name="Close nominations and start the review").click()
         page.wait_for_load_state()
-        _message(page, f"{cycle_label} is now committee reviewing.")
+        _message(page, f"Nominations to {cycle_label} are closed and the committee review has started.")
         assert page.get_by_text("The committee is reviewing the candidates blind.").is_visible()
 
     committee = journey("committee@example.com")
