@@ -11,6 +11,7 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -76,6 +77,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "django_htmx",
+    "csp",
     "rules.apps.AutodiscoverRulesConfig",
     "bootstrap",
     "mentoring",
@@ -90,6 +92,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -98,6 +101,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "people.timezones.UserTimeZoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "mentoring.middleware.SessionIdleTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -324,9 +328,44 @@ OUTCOMES_CACHE_SECONDS = 0 if _dashboards_cache == "0" else env_positive_int("OU
 if OUTCOMES_CACHE_SECONDS > 15 * 60:
     raise ImproperlyConfigured("OUTCOMES_CACHE_SECONDS must be at most 900 (figures at most 15 minutes old).")
 
-SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 12)
+# --- Sessions and browser security ------------------------------------------------------------------------
+
+SESSION_COOKIE_AGE = env_positive_int("SESSION_COOKIE_AGE", 60 * 60 * 12)
+# true: a login ends when the browser closes (and in any case after SESSION_COOKIE_AGE seconds).
+SESSION_EXPIRE_AT_BROWSER_CLOSE = env_bool("SESSION_EXPIRE_AT_BROWSER_CLOSE", False)
+# Seconds without a request after which a login is signed out; unset: only SESSION_COOKIE_AGE applies.
+_idle = env.str("SESSION_IDLE_TIMEOUT", default="")
+SESSION_IDLE_TIMEOUT = env_positive_int("SESSION_IDLE_TIMEOUT", 1) if _idle else None
 SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
+CSRF_COOKIE_SAMESITE = "Lax"
+
+# Content Security Policy (django-csp): every script, style, font and image comes from this site, with no
+# inline script, event handler or style attribute (tests/mentoring/test_security_headers.py scans the
+# templates). Data URIs are allowed for images only: the two-factor QR code is one. A single sign-on
+# provider whose login form posts to another origin is added with CSP_FORM_ACTION.
+# (Not a setting named CSP_REPORT_ONLY: django-csp would take it for its own older settings.)
+_csp_report_only = env_bool("CSP_REPORT_ONLY", False)
+_csp_directives: dict[str, list[str]] = {
+    "default-src": [SELF],
+    "script-src": [SELF],
+    "style-src": [SELF],
+    "img-src": [SELF, "data:"],
+    "font-src": [SELF],
+    "connect-src": [SELF],
+    "object-src": [NONE],
+    "base-uri": [SELF],
+    "form-action": [SELF, *env.list("CSP_FORM_ACTION", default=[])],
+    "frame-ancestors": [NONE],
+}
+if _csp_report_uri := env.str("CSP_REPORT_URI", default=""):
+    _csp_directives["report-uri"] = [_csp_report_uri]
+# Report-only sends the same policy for browsers to report on without blocking anything.
+CONTENT_SECURITY_POLICY: dict | None = None if _csp_report_only else {"DIRECTIVES": _csp_directives}
+CONTENT_SECURITY_POLICY_REPORT_ONLY: dict | None = (
+    {"DIRECTIVES": _csp_directives} if _csp_report_only else None
+)
 
 # --- E-mail -----------------------------------------------------------------------------------------------
 
