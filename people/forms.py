@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from pathlib import PurePath
-
 from django import forms
 from django.conf import settings
+
+from mentoring.uploads import read_upload
 
 from .importing import ACCEPTED_EXTENSIONS, ImportFileError, check_file
 from .models import MAX_JOB_LEVEL, MIN_JOB_LEVEL, DirectoryImport, Division, Person, PersonnelRecord, User
@@ -31,23 +31,15 @@ class DirectoryImportForm(forms.Form):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        self.content = b""
         self.fields[
             "file"
         ].help_text = f"A .csv (UTF-8) or .xlsx file of at most {settings.PEOPLE_IMPORT_MAX_UPLOAD_MB} MB."
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if PurePath(upload.name).suffix.lower() not in ACCEPTED_EXTENSIONS:
-            raise forms.ValidationError(
-                f"{upload.name} is not a CSV or Excel (.xlsx) file. Save it as .csv (UTF-8) or .xlsx "
-                "and upload it again."
-            )
-        limit = settings.PEOPLE_IMPORT_MAX_UPLOAD_MB
-        if upload.size > limit * 1024 * 1024:
-            raise forms.ValidationError(
-                f"The file is {upload.size / 1024 / 1024:.1f} MB; the most is {limit} MB. "
-                "Split it into smaller files, or use the import_people command."
-            )
+        limit = settings.PEOPLE_IMPORT_MAX_UPLOAD_MB * 1024 * 1024
+        self.content = read_upload(upload, extensions=ACCEPTED_EXTENSIONS, max_bytes=limit)
         return upload
 
     def clean(self) -> dict:
@@ -55,7 +47,7 @@ class DirectoryImportForm(forms.Form):
         upload, kind = cleaned.get("file"), cleaned.get("kind")
         if upload is None or kind is None:
             return cleaned
-        content = upload.read()
+        content = self.content
         try:
             check_file(content=content, file_name=upload.name, kind=kind)
         except ImportFileError as exc:

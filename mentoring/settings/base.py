@@ -414,8 +414,12 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 # Directory imports: the largest upload accepted through the browser.
 PEOPLE_IMPORT_MAX_UPLOAD_MB = env_positive_int("PEOPLE_IMPORT_MAX_UPLOAD_MB", 20)
+# Each import form has its own size limit and checks the content against the extension (mentoring.uploads).
+# Around them: a request's fields other than files may total 5 MB, an upload over 5 MB is spooled to a
+# temporary file instead of memory, and no form takes more than one file.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+DATA_UPLOAD_MAX_NUMBER_FILES = 5
 # No figure a sponsor sees may describe a group smaller than this.
 MIN_GROUP_SIZE = env_positive_int("MIN_GROUP_SIZE", 5)
 

@@ -12,6 +12,7 @@ import re
 
 from django import forms
 
+from mentoring.uploads import CSV, read_upload
 from people.models import Person
 from programs.models import Participant, Program
 from programs.services.enrollment import DECISIONS
@@ -186,16 +187,8 @@ class InviteCSVForm(forms.Form):
     )
 
     def clean_file(self) -> list[str]:
-        upload = self.cleaned_data["file"]
-        if upload.size > CSV_MAX_BYTES:
-            raise forms.ValidationError("The file is larger than 1 MB; split it into smaller files.")
-        try:
-            text = upload.read().decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise forms.ValidationError(
-                "The file is not UTF-8 text. Save it from your spreadsheet as “CSV UTF-8” and upload it "
-                "again."
-            ) from exc
+        content = read_upload(self.cleaned_data["file"], extensions=(CSV,), max_bytes=CSV_MAX_BYTES)
+        text = content.decode("utf-8-sig")
         reader = csv.DictReader(io.StringIO(text))
         columns = {(name or "").strip().lower(): name for name in reader.fieldnames or []}
         if "email" not in columns:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import PurePath
 from typing import Any
 
 from django import forms
 from django.utils import timezone
 
+from mentoring.uploads import CSV, read_upload
 from people.models import Person
 from programs.services.training import COURSE_MAX_LENGTH, DEFAULT_COURSE, training_problems
 
@@ -64,14 +64,7 @@ class TrainingImportForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if PurePath(upload.name).suffix.lower() != ".csv":
-            raise forms.ValidationError(
-                f"{upload.name} is not a CSV file. Save it as CSV UTF-8 and upload it again."
-            )
-        if upload.size > UPLOAD_MAX_MB * 1024 * 1024:
-            raise forms.ValidationError(
-                f"The file is {upload.size / 1024 / 1024:.1f} MB; the most is {UPLOAD_MAX_MB} MB."
-            )
+        read_upload(upload, extensions=(CSV,), max_bytes=UPLOAD_MAX_MB * 1024 * 1024)
         return upload
 
 

@@ -122,7 +122,7 @@ def test_htmx_is_told_not_to_inject_its_indicator_styles(client):
     assert '<meta name="htmx-config" content=\'{"includeIndicatorStyles": false' in html
 
 
-# --- Sessions --------------------------------------------------------------------------------------------
+# --- Sessions -----------------------------------------------------------------------------------------------
 
 
 def test_an_idle_login_is_signed_out(client, employee, settings):
@@ -147,7 +147,7 @@ def test_without_an_idle_timeout_nothing_is_written_to_the_session(client, emplo
     assert LAST_SEEN_KEY not in client.session
 
 
-# --- Production settings --------------------------------------------------------------------------------
+# --- Production settings ------------------------------------------------------------------------------------
 
 REAL_KEY = "x" * 20 + "abcdefghij" * 4
 
