@@ -1,0 +1,23 @@
+"""The authorization matrix: one entry per URL pattern name (see ``base`` for what an entry says)."""
+
+from __future__ import annotations
+
+from .accounts import ACCOUNTS
+from .base import Entry
+from .cohorts import COHORTS
+from .pairs import PAIRS
+from .programs import PROGRAMS
+
+__all__ = ["MATRIX", "Entry"]
+
+
+def _merge(*parts: dict[str, Entry]) -> dict[str, Entry]:
+    merged: dict[str, Entry] = {}
+    for part in parts:
+        twice = merged.keys() & part.keys()
+        assert not twice, f"URL names in two parts of the matrix: {sorted(twice)}"
+        merged |= part
+    return merged
+
+
+MATRIX = _merge(ACCOUNTS, PROGRAMS, PAIRS, COHORTS)
