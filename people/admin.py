@@ -1,5 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
 
 from .models import Department, DirectoryImport, Division, Person, PersonnelRecord, User
 
@@ -17,6 +19,25 @@ class UserAdmin(BaseUserAdmin):
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
     filter_horizontal = ["groups"]
+    # HR admins keep the directory; the keys to a login stay with superusers. An HR admin who could set a
+    # password or an e-mail address could sign in as anyone and read their private notes; one who could
+    # grant superuser or groups would bypass the HR admins page (and its record of who changed roles).
+    KEYS = ("email", "password", "is_staff", "is_superuser", "groups", "last_login", "date_joined")
+
+    def get_readonly_fields(self, request: HttpRequest, obj: User | None = None) -> tuple[str, ...]:
+        fields = tuple(super().get_readonly_fields(request, obj))
+        if obj is not None and not request.user.is_superuser:
+            return fields + self.KEYS
+        return fields
+
+    def user_change_password(self, request: HttpRequest, id: str, form_url: str = "") -> HttpResponse:
+        if not request.user.is_superuser:
+            raise PermissionDenied("Only superusers set another login's password.")
+        return super().user_change_password(request, id, form_url)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        # A login made here with a password would let its maker sign in as that person later.
+        return request.user.is_superuser
 
 
 class DepartmentInline(admin.TabularInline):

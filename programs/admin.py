@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.http import HttpRequest
 
 from .models import (
     Answer,
@@ -15,12 +16,33 @@ from .models import (
 )
 
 
-class KeyResultInline(admin.TabularInline):
+class SuperuserOnly:
+    """Programs are run through their pages and services (which check and record every change); the admin
+    is a superuser's tool. The rules permissions named like Django's (``programs.add_program``) must not
+    open it to HR admins."""
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return request.user.is_active and request.user.is_superuser
+
+    def has_view_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return request.user.is_active and request.user.is_superuser
+
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return request.user.is_active and request.user.is_superuser
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return request.user.is_active and request.user.is_superuser
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return request.user.is_active and request.user.is_superuser
+
+
+class KeyResultInline(SuperuserOnly, admin.TabularInline):
     model = KeyResult
     extra = 0
 
 
-class ProgramStatusChangeInline(admin.TabularInline):
+class ProgramStatusChangeInline(SuperuserOnly, admin.TabularInline):
     model = ProgramStatusChange
     extra = 0
     readonly_fields = ["from_status", "to_status", "by", "at", "why"]
@@ -28,7 +50,7 @@ class ProgramStatusChangeInline(admin.TabularInline):
 
 
 @admin.register(Program)
-class ProgramAdmin(admin.ModelAdmin):
+class ProgramAdmin(SuperuserOnly, admin.ModelAdmin):
     list_display = ["name", "kind", "purpose", "status", "enrollment_opens_on", "starts_on", "ends_on"]
     list_filter = ["status", "kind", "purpose"]
     search_fields = ["name", "slug"]
@@ -41,7 +63,7 @@ class ProgramAdmin(admin.ModelAdmin):
 
 
 @admin.register(Question)
-class QuestionAdmin(admin.ModelAdmin):
+class QuestionAdmin(SuperuserOnly, admin.ModelAdmin):
     list_display = ["mentee_text", "program", "kind", "match_rule", "weight", "hard", "archived_at"]
     list_filter = ["kind", "match_rule", "hard"]
     list_select_related = ["program"]
@@ -49,19 +71,19 @@ class QuestionAdmin(admin.ModelAdmin):
 
 
 @admin.register(QuestionRevision)
-class QuestionRevisionAdmin(admin.ModelAdmin):
+class QuestionRevisionAdmin(SuperuserOnly, admin.ModelAdmin):
     list_display = ["question", "action", "by", "at"]
     readonly_fields = ["question", "action", "by", "at", "details"]
 
 
-class AnswerInline(admin.TabularInline):
+class AnswerInline(SuperuserOnly, admin.TabularInline):
     model = Answer
     extra = 0
     raw_id_fields = ["question"]
 
 
 @admin.register(Participant)
-class ParticipantAdmin(admin.ModelAdmin):
+class ParticipantAdmin(SuperuserOnly, admin.ModelAdmin):
     list_display = ["person", "program", "role", "status", "manager_approval", "applied_at"]
     list_filter = ["role", "status", "manager_approval"]
     list_select_related = ["person", "program"]
@@ -72,27 +94,27 @@ class ParticipantAdmin(admin.ModelAdmin):
 
 
 @admin.register(ParticipantStatusChange)
-class ParticipantStatusChangeAdmin(admin.ModelAdmin):
+class ParticipantStatusChangeAdmin(SuperuserOnly, admin.ModelAdmin):
     list_display = ["participant", "from_status", "to_status", "by", "at"]
     readonly_fields = ["participant", "from_status", "to_status", "by", "at", "why"]
 
 
 @admin.register(Invitation)
-class InvitationAdmin(admin.ModelAdmin):
+class InvitationAdmin(SuperuserOnly, admin.ModelAdmin):
     list_display = ["person", "program", "role", "invited_by", "invited_at"]
     list_select_related = ["person", "program", "invited_by"]
     raw_id_fields = ["person"]
 
 
 @admin.register(Resource)
-class ResourceAdmin(admin.ModelAdmin):
+class ResourceAdmin(SuperuserOnly, admin.ModelAdmin):
     list_display = ["title", "program", "kind", "audience", "order"]
     list_filter = ["kind", "audience"]
     search_fields = ["title", "body"]
 
 
 @admin.register(MentorTraining)
-class MentorTrainingAdmin(admin.ModelAdmin):
+class MentorTrainingAdmin(SuperuserOnly, admin.ModelAdmin):
     list_display = ["person", "course", "completed_on", "recorded_by"]
     list_select_related = ["person", "recorded_by"]
     search_fields = ["person__full_name", "person__employee_id", "course"]
