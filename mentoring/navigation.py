@@ -54,6 +54,7 @@ def navigation_for(request: HttpRequest) -> list[NavItem]:
             ("Master Mentor roster", reverse("cohorts:roster")),
             ("Playbook", reverse("programs:global_resource_list")),
             ("HR admins", reverse("people:hr_admins")),
+            ("Audit log", reverse("people:audit_log")),
             ("Scheduled jobs", reverse("notifications:operations")),
         ]
     # The entry whose URL is the longest prefix of the current path is the one we are in.

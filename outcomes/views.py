@@ -5,12 +5,16 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Model
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods
 
+from cohorts.models import NominationCycle
+from mentoring.audit import log_export
 from people.permissions import is_hr_admin
+from programs.models import Program
 
 from . import dashboards, exports, permissions
 from .filters import FilterForm, Filters
@@ -46,22 +50,31 @@ def _tidy_url(request: HttpRequest, filters: Filters | None) -> HttpResponse | N
 
 
 def _respond(
-    request: HttpRequest, template: str, dashboard: Dashboard | None, context: dict, file_stem: str
+    request: HttpRequest,
+    template: str,
+    dashboard: Dashboard | None,
+    context: dict,
+    file_stem: str,
+    subject: Model | type[Model],
 ) -> HttpResponse:
+    """The page, or with ``format`` its figures as a file; each file downloaded is in the audit log, under
+    ``subject`` (the program, or the kind of thing a page about many describes)."""
     wanted = request.GET.get("format", "")
     if wanted and dashboard is not None:
         if wanted == "xlsx":
+            file_name = f"{file_stem}.xlsx"
             response = HttpResponse(exports.dashboard_xlsx(dashboard), content_type=XLSX)
-            response["Content-Disposition"] = f'attachment; filename="{file_stem}.xlsx"'
-            return response
-        if wanted == "csv":
+        elif wanted == "csv":
             table = dashboard.table(request.GET.get("table", ""))
             if table is None:
                 raise Http404("No such table.")
+            file_name = f"{file_stem}-{table.key}.csv"
             response = HttpResponse(exports.table_csv(table), content_type="text/csv; charset=utf-8")
-            response["Content-Disposition"] = f'attachment; filename="{file_stem}-{table.key}.csv"'
-            return response
-        raise Http404("No such format.")
+        else:
+            raise Http404("No such format.")
+        response["Content-Disposition"] = f'attachment; filename="{file_name}"'
+        log_export(request=request, subject=subject, file_name=file_name, filters=context["querystring"])
+        return response
     return render(request, template, {"dashboard": dashboard, **context})
 
 
@@ -84,7 +97,7 @@ def overview(request: HttpRequest) -> HttpResponse:
         "querystring": filters.querystring() if filters else "",
         "is_hr": everything,
     }
-    return _respond(request, "outcomes/overview.html", dashboard, context, "outcomes-overview")
+    return _respond(request, "outcomes/overview.html", dashboard, context, "outcomes-overview", Program)
 
 
 def _program_page(request: HttpRequest, slug: str, page: str) -> HttpResponse:
@@ -104,7 +117,8 @@ def _program_page(request: HttpRequest, slug: str, page: str) -> HttpResponse:
         "querystring": filters.querystring() if filters else "",
         "is_hr": is_hr_admin(request.user),
     }
-    return _respond(request, "outcomes/program.html", dashboard, context, f"{program.slug}-{slugify(page)}")
+    file_stem = f"{program.slug}-{slugify(page)}"
+    return _respond(request, "outcomes/program.html", dashboard, context, file_stem, program)
 
 
 @login_required
@@ -136,7 +150,9 @@ def master_mentors(request: HttpRequest) -> HttpResponse:
     if filters is not None:
         dashboard = dashboards.master_mentor_dashboard(filters, OutcomeSettings.load())
     context = {"form": form, "querystring": filters.querystring() if filters else "", "is_hr": True}
-    return _respond(request, "outcomes/master_mentors.html", dashboard, context, "master-mentors")
+    return _respond(
+        request, "outcomes/master_mentors.html", dashboard, context, "master-mentors", NominationCycle
+    )
 
 
 @login_required

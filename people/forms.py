@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from auditlog.models import LogEntry
 from django import forms
+from django.apps import apps
 from django.conf import settings
 
+from mentoring.audit import LOGGED_MODELS
+from mentoring.forms import DATE_INPUT
 from mentoring.uploads import read_upload
 
 from .importing import ACCEPTED_EXTENSIONS, ImportFileError, check_file
@@ -123,3 +127,37 @@ class TimeZoneForm(forms.Form):
         field.error_messages["invalid_choice"] = (
             "“%(value)s” is not a time zone we know; choose one from the list."
         )
+
+
+class AuditLogFilterForm(forms.Form):
+    action = forms.TypedChoiceField(
+        label="Action",
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=[
+            ("", "Any action"),
+            *((value, str(label).capitalize()) for value, label in LogEntry.Action.choices),
+        ],
+    )
+    model = forms.ChoiceField(label="What", required=False)
+    actor = forms.CharField(label="Who (e-mail)", required=False, max_length=254)
+    since = forms.DateField(label="From", required=False, widget=DATE_INPUT)
+    until = forms.DateField(label="Until", required=False, widget=DATE_INPUT)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        kinds = sorted(
+            (str(apps.get_model(label)._meta.verbose_name).capitalize(), label.lower())
+            for label in LOGGED_MODELS
+        )
+        field = self.fields["model"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [("", "Anything"), *((value, name) for name, value in kinds)]
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        since, until = cleaned.get("since"), cleaned.get("until")
+        if since and until and until < since:
+            self.add_error("until", "The last day comes before the first.")
+        return cleaned

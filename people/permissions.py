@@ -53,6 +53,8 @@ rules.add_perm("people.view_person", is_hr_admin | is_employee)
 rules.add_perm("people.view_personnel_file", is_hr_admin | is_self | is_manager_of)
 # Self-identified demographics are seen by the person and, as data, by HR admins only.
 rules.add_perm("people.view_demographics", is_hr_admin | is_self)
+# The audit log of sensitive actions (who changed, read or exported what) is for HR admins only.
+rules.add_perm("people.view_audit_log", is_hr_admin)
 
 
 def person_for_user(user: User | None) -> Person | None:
@@ -95,6 +97,12 @@ def require_hr_admin(user: User) -> None:
     """HR-admin-only pages: a plain 403 page for everyone else."""
     if not is_hr_admin(user):
         raise PermissionDenied("This page is for HR admins.")
+
+
+def require_audit_log_reader(user: User) -> None:
+    """The audit log: a plain 403 page for anyone but HR admins."""
+    if not user.has_perm("people.view_audit_log"):
+        raise PermissionDenied("The audit log is for HR admins.")
 
 
 def get_directory_import_for_user(user: User, pk: int) -> DirectoryImport:

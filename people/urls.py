@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import account, directory, imports
+from .views import account, audit, directory, imports
 
 app_name = "people"
 
@@ -15,4 +15,5 @@ urlpatterns = [
     path("imports/<int:pk>/", imports.import_detail, name="import_detail"),
     path("imports/<int:pk>/apply/", imports.import_apply, name="import_apply"),
     path("imports/<int:pk>/discard/", imports.import_discard, name="import_discard"),
+    path("audit-log/", audit.audit_log, name="audit_log"),
 ]

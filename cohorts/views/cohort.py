@@ -21,6 +21,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from mentoring.audit import log_export
+
 from ..certificates import certificate_filename, certificate_pdf
 from ..forms.cohort import AttendanceForm, CancelForm, CohortForm, EventForm, SinceForm
 from ..ics import event_ics, invite_filename
@@ -402,9 +404,9 @@ def certificate_export(request: HttpRequest) -> HttpResponse:
     if request.GET and form.is_valid():
         since = form.cleaned_data["since"]
         response = HttpResponse(certificates_csv(since=since), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = (
-            f'attachment; filename="master-mentor-certificates-since-{since}.csv"'
-        )
+        file_name = f"master-mentor-certificates-since-{since}.csv"
+        response["Content-Disposition"] = f'attachment; filename="{file_name}"'
+        log_export(request=request, subject=Certificate, file_name=file_name, filters=f"since={since}")
         return response
     return render(
         request, "cohorts/cohort/certificate_export.html", {"form": form}, status=400 if form.errors else 200

@@ -27,6 +27,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
 from matching.models import Mentorship
+from mentoring.audit import log_reads
 from programs.models import Program
 
 from ..forms.checkins import CheckInForm, ClosureSurveyForm
@@ -135,7 +136,10 @@ def checkins_section(request: HttpRequest, access: PairAccess) -> PageSection:
             "missed": [c for c in own if c.submitted_at is None and pair.status != M.ACTIVE],
         }
     else:
-        checkins = CheckIn.objects.filter(mentorship=pair).select_related("participant__person", "handled_by")
+        checkins = list(
+            CheckIn.objects.filter(mentorship=pair).select_related("participant__person", "handled_by")
+        )
+        log_reads([c for c in checkins if c.submitted_at], request=request, what="check-in answers")
         by_period: dict[datetime.date, list[CheckIn]] = defaultdict(list)
         for c in checkins:
             c.mentorship = pair  # already loaded: spares a query per check-in in checkin_flags
@@ -167,6 +171,8 @@ def closure_section(request: HttpRequest, access: PairAccess) -> PageSection | N
         surveys = [s for s in surveys if s.participant_id == access.participant.pk]
     if not (is_open or surveys or can_complete):
         return None
+    if not access.is_member:
+        log_reads(surveys, request=request, what="closure survey")
     context = {
         "access": access,
         "pair": pair,
@@ -227,6 +233,7 @@ def checkin_answers(request: HttpRequest, slug: str) -> HttpResponse:
     flag_page = Paginator(flagged, FLAGS_PER_PAGE).get_page(request.GET.get("fpage"))
     for c in flag_page:
         c.flags = checkin_flags(c, today)
+    log_reads([c for c in flag_page if c.submitted_at], request=request, what="check-in answers")
     query = {"period": period.isoformat() if period else "", "handled": "1" if show_handled else ""}
     context = {
         "program": program,

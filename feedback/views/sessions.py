@@ -25,6 +25,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from mentoring.audit import log_reads
+
 from ..forms.sessions import CancelForm, LogForm, PrivateNoteForm, ScheduleForm, SessionFeedbackForm
 from ..ics import invite_filename, session_ics
 from ..models import Session, SessionFeedback
@@ -224,6 +226,7 @@ def _session_page(
             context["feedback_form"] = feedback_form or SessionFeedbackForm(asks_fit=context["fit_asked"])
     else:
         context["all_feedback"] = list(session.feedback.select_related("participant__person"))  # type: ignore[attr-defined]
+        log_reads(context["all_feedback"], request=request, what="session feedback")
     return render(request, "feedback/sessions/detail.html", context)
 
 

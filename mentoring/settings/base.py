@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_htmx",
     "csp",
+    "auditlog",
     "rules.apps.AutodiscoverRulesConfig",
     "bootstrap",
     "mentoring",
@@ -99,6 +100,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "auditlog.middleware.AuditlogMiddleware",
     "people.timezones.UserTimeZoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "mentoring.middleware.SessionIdleTimeoutMiddleware",
@@ -366,6 +368,10 @@ CONTENT_SECURITY_POLICY: dict | None = None if _csp_report_only else {"DIRECTIVE
 CONTENT_SECURITY_POLICY_REPORT_ONLY: dict | None = (
     {"DIRECTIVES": _csp_directives} if _csp_report_only else None
 )
+
+# The audit log (django-auditlog): what is recorded is listed in mentoring/audit.py. Loading fixtures is not
+# an action of anyone's.
+AUDITLOG_DISABLE_ON_RAW_SAVE = True
 
 # --- E-mail -----------------------------------------------------------------------------------------------
 

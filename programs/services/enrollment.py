@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from mentoring.audit import log_changes
 from notifications.services import notify
 from people.models import Person, User
 from programs.forms.answers import NUMBER_LIMIT, TEXT_MAX_LENGTH
@@ -387,6 +388,7 @@ def participants_decide(
     now = timezone.now()
     stored_reason = "" if to == P.APPROVED else reason
     Participant.objects.filter(pk__in=ids).update(status=to, reason=stored_reason, updated_at=now)
+    log_changes(((p, {"status": (p.status, to)}) for p in participants), by=by)
     ParticipantStatusChange.objects.bulk_create(
         ParticipantStatusChange(participant=p, from_status=p.status, to_status=to, by=by, why=reason)
         for p in participants

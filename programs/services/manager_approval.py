@@ -9,6 +9,7 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from mentoring.audit import log_changes
 from notifications.services import notify
 from people.models import Person, User
 from programs.models import Participant, Program
@@ -119,6 +120,7 @@ def _approve_by_silence(participant: Participant, *, days: int, now: datetime.da
     ).update(manager_approval=M.APPROVED_BY_SILENCE, manager_decided_at=now, status=to, updated_at=now)
     if not claimed:
         return 0
+    log_changes([(participant, {"status": (P.APPLIED, to)})])
     participant.manager_approval, participant.manager_decided_at, participant.status = (
         M.APPROVED_BY_SILENCE,
         now,
