@@ -12,17 +12,18 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: help install var run test test-services e2e lint format lock bench clean
+.PHONY: help install var run test test-services e2e lint format lock bench loadtest clean
 
 help:
 	@echo "make run            install, migrate, load the demo, start the worker and serve http://$(HOST):$(PORT)"
 	@echo "make test           run the whole test suite on SQLite (PostgreSQL/Redis tests skip)"
 	@echo "make test-services  the suite on PostgreSQL + Redis (DATABASE_URL, REDIS_URL), nothing skipped"
 	@echo "make e2e            browser journeys of every persona in Chromium (/usr/bin/chromium), with axe-core"
-	@echo "make lint           ruff (lint + format check), mypy, migrations check"
+	@echo "make lint           ruff (lint + format check), mypy, bandit (no high-severity finding), migrations check"
 	@echo "make format         ruff format and fix"
 	@echo "make lock           re-resolve requirements*.lock from pyproject.toml"
 	@echo "make bench          the import benchmark (bench_import --rows 50000)"
+	@echo "make loadtest       20 users for 60 s on gunicorn + PostgreSQL with the demo data (needs PostgreSQL)"
 
 $(STAMP): requirements-dev.lock
 	@test -n "$(PYTHON)" || { echo "Python 3.11 or newer is required (set PYTHON=/path/to/python3.11)."; exit 1; }
@@ -62,6 +63,7 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/bandit -c pyproject.toml -r . -lll --quiet
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
 format: install
@@ -75,6 +77,9 @@ lock: install
 bench: install var
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py bench_import --rows 50000
+
+loadtest: install
+	$(BIN)/python loadtest/run.py
 
 clean:
 	rm -rf $(VENV) var
