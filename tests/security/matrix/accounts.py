@@ -102,6 +102,7 @@ ACCOUNTS: dict[str, Entry] = {
         own=HR,
         why=HR_RUNS,
     ),
+    "people:audit_log": Entry(owner="v_hr", own=HR, why="HR admins read who did what; nobody else"),
     "people:import_template": Entry(kwargs=lambda w: {"kind": "people"}, owner="v_hr", own=HR, why=HR_RUNS),
     "people:import_detail": Entry(
         kwargs=lambda w: {"pk": w.directory_import.pk},
