@@ -26,8 +26,8 @@ one line of figures:
     users=20 requests=<n> requests_per_s=<x.x> p50_ms=<n> p95_ms=<n> errors=<n>
 
 and exits non-zero when there was any error. The target on a 2-core machine: errors=0 and p95_ms under 300
-at 20 users. The figures are only as good as the machine is quiet: the line that starts the run gives the
-load average before it.
+at 20 users. The figures are only as good as the machine is quiet: a line before them says how busy its
+cores were during the run, and how much of that was gunicorn and locust.
 
 Options (or environment): ``--users`` (``LOADTEST_USERS``, 20), ``--spawn-rate`` (``LOADTEST_SPAWN_RATE``,
 5 a second), ``--run-time`` (``LOADTEST_RUN_TIME``, 60s), ``--workers`` and ``--threads`` of gunicorn
@@ -46,6 +46,7 @@ import contextlib
 import csv
 import os
 import re
+import resource
 import shutil
 import signal
 import socket
@@ -129,18 +130,24 @@ def database_config(url: str) -> dict:
     return config
 
 
+def connect(config: dict, dbname: str):
+    import psycopg2
+
+    return psycopg2.connect(
+        dbname=dbname,
+        user=config["USER"] or None,
+        password=config["PASSWORD"] or None,
+        host=config["HOST"] or None,
+        port=config["PORT"] or None,
+    )
+
+
 def recreate_database(config: dict, *, drop_only: bool = False) -> None:
     import psycopg2
     from psycopg2 import sql
 
     try:
-        connection = psycopg2.connect(
-            dbname="postgres",
-            user=config["USER"] or None,
-            password=config["PASSWORD"] or None,
-            host=config["HOST"] or None,
-            port=config["PORT"] or None,
-        )
+        connection = connect(config, "postgres")
     except psycopg2.Error as exc:
         where = f"{config['HOST'] or 'localhost'}:{config['PORT'] or 5432}"
         raise LoadTestError(f"PostgreSQL at {where} did not accept the connection: {exc}".strip()) from exc
@@ -217,6 +224,50 @@ def wait_until_up(url: str, server: subprocess.Popen, log: Path, timeout: float 
 
 
 # --- figures ---------------------------------------------------------------------------------------------
+
+
+def machine_cpu() -> tuple[float, float]:
+    """Seconds of CPU time since boot, busy and in all, over every core (Linux; zeros elsewhere)."""
+    try:
+        with open("/proc/stat") as stat:
+            ticks = [int(value) for value in stat.readline().split()[1:]]
+    except (OSError, ValueError):
+        return 0.0, 0.0
+    hertz = os.sysconf("SC_CLK_TCK")
+    idle = ticks[3] + ticks[4]  # idle and iowait
+    return (sum(ticks) - idle) / hertz, sum(ticks) / hertz
+
+
+def database_cpu(config: dict) -> float:
+    """CPU seconds used so far by the PostgreSQL backends connected to ``config``'s database, when PostgreSQL
+    runs on this machine (zero otherwise). With persistent connections (``--conn-max-age``) they are the
+    server's, open since its first requests; without, they are not counted."""
+    import psycopg2
+
+    try:
+        connection = connect(config, config["NAME"])
+        with connection, connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pid FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+            pids = [row[0] for row in cursor.fetchall()]
+        connection.close()
+    except psycopg2.Error:
+        return 0.0
+    ticks = 0
+    for pid in pids:
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            # Fields 14 and 15 of /proc/<pid>/stat, counted after the command name in parentheses.
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            ticks += int(fields[11]) + int(fields[12])
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def children_cpu() -> float:
+    """CPU seconds used so far by the processes this one started and waited for (and theirs)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def read_rows(path: Path) -> list[dict[str, str]]:
@@ -342,12 +393,14 @@ def main(argv: list[str]) -> int:
         print(
             f"Ready in {prepared:.0f} s. gunicorn on {url}: {args.workers} workers x {args.threads} threads, "
             f"CONN_MAX_AGE={args.conn_max_age}. locust: {args.users} users, {args.spawn_rate:g}/s, "
-            f"{args.run_time}. Load average before the run: {os.getloadavg()[0]:.1f} ...",
+            f"{args.run_time} ...",
             flush=True,
         )
 
         prefix = logs / "stats"
         locust_log = logs / "locust.log"
+        busy_before, all_before = machine_cpu()
+        ours_before = children_cpu()
         with locust_log.open("w") as output:
             locust = subprocess.Popen(  # noqa: S603 - our own interpreter
                 [
@@ -373,6 +426,9 @@ def main(argv: list[str]) -> int:
             locust.wait(timeout=args.run_seconds + STOP_TIMEOUT + 60)
         except subprocess.TimeoutExpired as exc:
             raise LoadTestError(f"locust did not stop by itself; see {locust_log}.") from exc
+        busy_after, all_after = machine_cpu()
+        locust_cpu = children_cpu() - ours_before
+        postgres_cpu = database_cpu(config)
         if server.poll() is not None:
             raise LoadTestError(
                 f"gunicorn stopped during the run (exit {server.returncode}); see {server_log}."
@@ -399,6 +455,17 @@ def main(argv: list[str]) -> int:
                 print(f"The logs are kept in {logs}.", file=sys.stderr)
             else:
                 shutil.rmtree(var_dir, ignore_errors=True)
+    # gunicorn's CPU time (its workers' included) is known once it has been stopped and waited for.
+    server_cpu = children_cpu() - ours_before - locust_cpu
+    elapsed = all_after - all_before
+    if elapsed > 0:
+        busy = busy_after - busy_before
+        others = max(busy - server_cpu - locust_cpu - postgres_cpu, 0)
+        print(
+            f"CPU during the run, share of the {os.cpu_count()} cores: busy {100 * busy / elapsed:.0f}%: "
+            f"gunicorn {100 * server_cpu / elapsed:.0f}%, PostgreSQL {100 * postgres_cpu / elapsed:.0f}%, "
+            f"locust {100 * locust_cpu / elapsed:.0f}%, other processes {100 * others / elapsed:.0f}%."
+        )
     print(f"Total {time.monotonic() - started:.0f} s.")
     print(figures)
     return 1 if errors else 0
