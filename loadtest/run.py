@@ -264,6 +264,17 @@ def database_cpu(config: dict) -> float:
     return ticks / os.sysconf("SC_CLK_TCK")
 
 
+def group_cpu(group: int) -> float:
+    """CPU seconds used so far by the live processes of process group ``group`` (Linux; zero elsewhere)."""
+    ticks = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            if int(fields[2]) == group:
+                ticks += int(fields[11]) + int(fields[12])
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
 def children_cpu() -> float:
     """CPU seconds used so far by the processes this one started and waited for (and theirs)."""
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -400,7 +411,7 @@ def main(argv: list[str]) -> int:
         prefix = logs / "stats"
         locust_log = logs / "locust.log"
         busy_before, all_before = machine_cpu()
-        ours_before = children_cpu()
+        server_before, locust_before = group_cpu(server.pid), children_cpu()
         with locust_log.open("w") as output:
             locust = subprocess.Popen(  # noqa: S603 - our own interpreter
                 [
@@ -427,7 +438,8 @@ def main(argv: list[str]) -> int:
         except subprocess.TimeoutExpired as exc:
             raise LoadTestError(f"locust did not stop by itself; see {locust_log}.") from exc
         busy_after, all_after = machine_cpu()
-        locust_cpu = children_cpu() - ours_before
+        server_cpu = group_cpu(server.pid) - server_before
+        locust_cpu = children_cpu() - locust_before
         postgres_cpu = database_cpu(config)
         if server.poll() is not None:
             raise LoadTestError(
@@ -455,8 +467,6 @@ def main(argv: list[str]) -> int:
                 print(f"The logs are kept in {logs}.", file=sys.stderr)
             else:
                 shutil.rmtree(var_dir, ignore_errors=True)
-    # gunicorn's CPU time (its workers' included) is known once it has been stopped and waited for.
-    server_cpu = children_cpu() - ours_before - locust_cpu
     elapsed = all_after - all_before
     if elapsed > 0:
         busy = busy_after - busy_before
