@@ -35,6 +35,11 @@ def level_range(key: str) -> tuple[int, int]:
     return next((low, high) for band, _label, low, high in LEVEL_BANDS if band == key)
 
 
+def level_band(level: int | None) -> str:
+    """The band a job level falls in ("" for none)."""
+    return next((band for band, _label, low, high in LEVEL_BANDS if level and low <= level <= high), "")
+
+
 class FilterForm(forms.Form):
     start = forms.DateField(label="From", required=False, widget=DATE_INPUT)
     end = forms.DateField(label="To", required=False, widget=DATE_INPUT)

@@ -32,7 +32,6 @@ FILTER_NAMES = ("start", "end", "division", "level", "cohort")
 def _filters(request: HttpRequest, *, with_cohort: bool = True) -> tuple[FilterForm, Filters | None]:
     form = FilterForm(request.GET or None, with_cohort=with_cohort)
     if not request.GET:
-        form = FilterForm(with_cohort=with_cohort)
         return form, Filters()
     if form.is_valid():
         return form, Filters.from_form(form)

@@ -17,7 +17,7 @@ from django.db.models import Exists, OuterRef, Q
 from people.models import Department, Division, PersonnelRecord
 from programs.models import Participant
 
-from ..filters import LEVEL_BAND_LABELS, level_range
+from ..filters import LEVEL_BAND_LABELS, level_band
 from ..tables import Cell, Column, Section, Table, count, mean, percent
 from .program import DAYS_PER_MONTH, Scope
 
@@ -46,15 +46,9 @@ class _Pair:
     keys: dict[str, str]
 
 
-def _level_key(level: int | None) -> str:
-    if level is None:
-        return ""
-    return next((key for key in LEVEL_BAND_LABELS if level_range(key)[0] <= level <= level_range(key)[1]), "")
-
-
 def _participant_key(row: dict, dimension: str) -> str:
     if dimension == "level":
-        return _level_key(row["person__job_level"])
+        return level_band(row["person__job_level"])
     value = row[f"person__{PERSON_FIELDS[dimension]}"]
     return "" if value is None else str(value)
 
@@ -109,7 +103,7 @@ def equity_sections(scope: Scope) -> list[Section]:
         keys = {
             "division": str(values["mentee__person__department__division"]),
             "department": str(values["mentee__person__department"]),
-            "level": _level_key(values["mentee__person__job_level"]),
+            "level": level_band(values["mentee__person__job_level"]),
             "gender": values["mentee__person__gender"] or "",
             "ethnicity": values["mentee__person__ethnicity"] or "",
         }

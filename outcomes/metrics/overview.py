@@ -17,7 +17,7 @@ from programs.models import Participant, Program
 
 from ..filters import Filters
 from ..tables import Cell, Column, Section, Table, count, mean, percent, text
-from .program import DAYS_PER_MONTH
+from .program import DAYS_PER_MONTH, pairs_in_period
 
 M = Mentorship.Status
 
@@ -36,12 +36,7 @@ def overview_sections(programs: QuerySet[Program], filters: Filters, today: date
         )
         .order_by()
     }
-    pairs = Mentorship.objects.filter(program__in=ids, started_on__isnull=False).exclude(status=M.PROPOSED)
-    pairs = pairs.filter(filters.pair_q())
-    if filters.start:
-        pairs = pairs.filter(Q(ended_on__isnull=True) | Q(ended_on__gte=filters.start))
-    if filters.end:
-        pairs = pairs.filter(started_on__lte=filters.end)
+    pairs = pairs_in_period(Mentorship.objects.filter(program__in=ids), filters)
     end = min(filters.end or today, today)
     months: dict[int, float] = defaultdict(float)
     pair_counts: dict[int, int] = defaultdict(int)

@@ -71,15 +71,17 @@ class Scope:
 
     def pairs(self) -> QuerySet[Mentorship]:
         """Started pairs of the program matching the filters and running at some time in the period."""
-        pairs = Mentorship.objects.filter(program=self.program, started_on__isnull=False).exclude(
-            status=M.PROPOSED
-        )
-        pairs = pairs.filter(self.filters.pair_q())
-        if self.filters.start:
-            pairs = pairs.filter(Q(ended_on__isnull=True) | Q(ended_on__gte=self.filters.start))
-        if self.filters.end:
-            pairs = pairs.filter(started_on__lte=self.filters.end)
-        return pairs
+        return pairs_in_period(Mentorship.objects.filter(program=self.program), self.filters)
+
+
+def pairs_in_period(pairs: QuerySet[Mentorship], filters: Filters) -> QuerySet[Mentorship]:
+    """Of ``pairs``, the started ones matching the filters and running at some time in the period."""
+    pairs = pairs.filter(started_on__isnull=False).exclude(status=M.PROPOSED).filter(filters.pair_q())
+    if filters.start:
+        pairs = pairs.filter(Q(ended_on__isnull=True) | Q(ended_on__gte=filters.start))
+    if filters.end:
+        pairs = pairs.filter(started_on__lte=filters.end)
+    return pairs
 
 
 @dataclass
@@ -373,19 +375,21 @@ def program_sections(scope: Scope) -> list[Section]:
         display="tiles",
     )
     summary.add("Eligible employees", count(flow.eligible))
-    summary.add("Participation rate", percent(flow.applied_people, flow.eligible, n=flow.applied_people))
-    summary.add("Match rate (mentees)", percent(mentees["matched"], mentees["approved"]))
+    participation = percent(flow.applied_people, flow.eligible, n=flow.applied_people)
+    match_rate = percent(mentees["matched"], mentees["approved"])
+    summary.add("Participation rate", participation)
+    summary.add("Match rate (mentees)", match_rate)
     summary.add(
         "Median days to match",
         Cell(statistics.median(waits) if waits else None, "days", n=len(waits)),
     )
     period = bool(scope.filters.start or scope.filters.end)
     summary.add("Pairs in the period" if period else "Pairs", Cell(engaged.pairs, "count", n=engaged.pairs))
-    summary.add(
-        "Sessions per pair per month", Cell(engaged.sessions_per_pair_month, "ratio", n=engaged.pairs)
-    )
+    sessions_rate = Cell(engaged.sessions_per_pair_month, "ratio", n=engaged.pairs)
+    average_rating = mean(rated["average"], rated["people"])
+    summary.add("Sessions per pair per month", sessions_rate)
     summary.add("Pairs meeting their cadence", percent(engaged.meeting_cadence, engaged.cadence_pairs))
-    summary.add("Average session rating", mean(rated["average"], rated["people"]))
+    summary.add("Average session rating", average_rating)
 
     funnel_table = Table(
         "funnel",
@@ -559,10 +563,10 @@ def program_sections(scope: Scope) -> list[Section]:
         )
 
     current: dict[str, Cell] = {
-        KeyResult.Metric.PARTICIPATION_RATE: summary.rows[1].cells[0],
-        KeyResult.Metric.MATCH_RATE: summary.rows[2].cells[0],
-        KeyResult.Metric.SESSIONS_PER_PAIR_MONTH: summary.rows[5].cells[0],
-        KeyResult.Metric.AVERAGE_SESSION_RATING: summary.rows[7].cells[0],
+        KeyResult.Metric.PARTICIPATION_RATE: participation,
+        KeyResult.Metric.MATCH_RATE: match_rate,
+        KeyResult.Metric.SESSIONS_PER_PAIR_MONTH: sessions_rate,
+        KeyResult.Metric.AVERAGE_SESSION_RATING: average_rating,
         KeyResult.Metric.GOAL_COMPLETION: percent(
             goal_counts["achieved"], goal_counts["total"], n=goal_counts["pairs"]
         ),
