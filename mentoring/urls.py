@@ -14,6 +14,10 @@ urlpatterns = [
     path("master-mentors/", include("cohorts.urls")),
     path("notifications/", include("notifications.urls")),
     path("outcomes/", include("outcomes.urls")),
+    path("sso/", include("sso.urls")),
+    path("scim/v2/", include("scim.urls")),
+    path("calendar/", include("calendars.urls")),
+    path("api/", include("api.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -74,6 +74,9 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
+    "allauth.socialaccount.providers.saml",
+    "allauth.usersessions",
     "crispy_forms",
     "crispy_bootstrap5",
     "django_htmx",
@@ -89,6 +92,11 @@ INSTALLED_APPS = [
     "feedback",
     "outcomes",
     "notifications",
+    "ninja",
+    "sso",
+    "scim",
+    "calendars",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -106,6 +114,7 @@ MIDDLEWARE = [
     "mentoring.middleware.SessionIdleTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "allauth.usersessions.middleware.UserSessionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "people.middleware.RequireMFAForHRAdminsMiddleware",
 ]

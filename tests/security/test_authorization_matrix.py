@@ -128,7 +128,8 @@ def is_login_redirect(response: HttpResponse, login_url: str) -> bool:
 
 
 def refused(response: HttpResponse, login_url: str) -> bool:
-    return response.status_code in (403, 404) or is_login_redirect(response, login_url)
+    # 401: endpoints for machines (SCIM, the read API) ask for their bearer token, never for a session.
+    return response.status_code in (401, 403, 404) or is_login_redirect(response, login_url)
 
 
 def client_for(world: World, persona: str) -> Client:
@@ -204,7 +205,7 @@ def test_no_persona_reaches_what_belongs_to_someone_else(world: World, name: str
         and not refused(response, login_url)
         and not (post_only and response.status_code == 405)
     ):
-        problems.append(f"{what}, expected a redirect to the login page, 403 or 404")
+        problems.append(f"{what}, expected a redirect to the login page, 401, 403 or 404")
 
     if entry.post is not None and (mode != "own" or entry.post_as_own):
         before = snapshot()
@@ -216,7 +217,7 @@ def test_no_persona_reaches_what_belongs_to_someone_else(world: World, name: str
         if response.status_code >= 500:
             problems.append(f"{what}: server error")
         elif mode == "refused" and not refused(response, login_url):
-            problems.append(f"{what}, expected a redirect to the login page, 403 or 404")
+            problems.append(f"{what}, expected a redirect to the login page, 401, 403 or 404")
         if tables := changed(before, after):
             problems.append(f"{what} changed {tables}")
 

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from .accounts import ACCOUNTS
+from .api import API
 from .base import Entry
+from .calendars import CALENDARS
 from .cohorts import COHORTS
 from .pairs import PAIRS
 from .programs import PROGRAMS
+from .scim import SCIM
+from .sso import SSO
 
 __all__ = ["MATRIX", "Entry"]
 
@@ -20,4 +24,4 @@ def _merge(*parts: dict[str, Entry]) -> dict[str, Entry]:
     return merged
 
 
-MATRIX = _merge(ACCOUNTS, PROGRAMS, PAIRS, COHORTS)
+MATRIX = _merge(ACCOUNTS, PROGRAMS, PAIRS, COHORTS, SSO, SCIM, CALENDARS, API)

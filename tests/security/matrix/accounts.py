@@ -37,6 +37,7 @@ _ALLAUTH_OWN = (
     "mfa_generate_recovery_codes",
     "mfa_download_recovery_codes",
     "socialaccount_connections",
+    "usersessions_list",
 )
 PEOPLE_CSV = (
     "employee_id,full_name,email,title,job_level,division,department,manager_employee_id,location,hire_date,"
@@ -52,6 +53,15 @@ ACCOUNTS: dict[str, Entry] = {
     # --- allauth --------------------------------------------------------------------------------------------
     **{name: Entry(own=EVERYONE, why=SIGN_IN) for name in _ALLAUTH_PUBLIC},
     **{name: Entry(own=SIGNED_IN, why=OWN_LOGIN) for name in _ALLAUTH_OWN},
+    # Company sign-in (allauth's providers): an unknown provider or organization is a 404.
+    **{
+        name: Entry(kwargs=lambda w: {"provider_id": "vx-none"}, own=EVERYONE, why=SIGN_IN)
+        for name in ("openid_connect_login", "openid_connect_callback")
+    },
+    **{
+        name: Entry(kwargs=lambda w: {"organization_slug": "vx-none"}, own=EVERYONE, why=SIGN_IN)
+        for name in ("saml_acs", "saml_finish_acs", "saml_login", "saml_metadata", "saml_sls")
+    },
     "account_confirm_email": Entry(
         kwargs=lambda w: {"key": "vx-not-a-real-key"},
         own=EVERYONE,
