@@ -582,4 +582,8 @@ def build_world(today: datetime.date) -> World:
         url="/pairs/",
     )
     o["v_mentor_uidb36"] = user_pk_to_url_str(users["v_mentor"])
+    from .world_parts import EXTENSIONS
+
+    for extend in EXTENSIONS:
+        extend(w)
     return w
