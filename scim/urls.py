@@ -1,5 +1,20 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import api, views
 
 app_name = "scim"
 
-urlpatterns: list = []
+urlpatterns = [
+    # The SCIM 2.0 service (RFC 7644), for identity providers holding a token.
+    path("Users", api.users, name="users"),
+    path("Users/<str:scim_id>", api.user, name="user"),
+    path("ServiceProviderConfig", api.service_provider_config, name="service_provider_config"),
+    path("ResourceTypes", api.resource_types, name="resource_types"),
+    path("ResourceTypes/<str:name>", api.resource_type, name="resource_type"),
+    path("Schemas", api.schema_list, name="schemas"),
+    path("Schemas/<str:urn>", api.schema_detail, name="schema"),
+    # HR admins' pages: the tokens, and what the identity provider changed.
+    path("tokens/", views.token_list, name="token_list"),
+    path("tokens/new/", views.token_create, name="token_create"),
+    path("tokens/<int:pk>/revoke/", views.token_revoke, name="token_revoke"),
+]
