@@ -9,7 +9,7 @@ import pytest
 from django.core.wsgi import get_wsgi_application
 from django.test import Client
 from scim2_client.engines.wsgi import WSGISCIMClient
-from scim2_models import EnterpriseUser, ScimProvider, User
+from scim2_models import EnterpriseUser, ResourceType, ScimProvider, User
 
 from scim import services
 from scim.schemas import MentoringUser, UserResource
@@ -64,7 +64,10 @@ def scim_client(scim_token) -> WSGISCIMClient:
         get_wsgi_application(),
         base_url="http://localhost/scim/v2",
         headers={"Authorization": f"Bearer {scim_token.plaintext}"},
-        provider=ScimProvider(models=[User[EnterpriseUser | MentoringUser], EnterpriseUser, MentoringUser]),
+        provider=ScimProvider(
+            models=[User, EnterpriseUser, MentoringUser],
+            resource_types=[ResourceType.from_resource(UserResource)],
+        ),
     )
     return client
 
