@@ -14,6 +14,8 @@ from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
+from sso.config import providers_from_env
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 env = environ.Env()
@@ -326,7 +328,17 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = SITE_NAME
 # HR admins see everyone's HR data: require them to set up TOTP before they use the product.
 MFA_REQUIRED_FOR_HR_ADMINS = env_bool("MFA_REQUIRED_FOR_HR_ADMINS", False)
-SOCIALACCOUNT_PROVIDERS: dict = {}
+# Company sign-in (OpenID Connect, SAML 2.0): HR admins add providers in the browser (Single sign-on), or the
+# environment gives them as JSON in SSO_PROVIDERS (see sso/config.py and docs/sso.md).
+SOCIALACCOUNT_PROVIDERS: dict = providers_from_env(env.str("SSO_PROVIDERS", default=""))
+SOCIALACCOUNT_ADAPTER = "sso.adapters.SocialAccountAdapter"
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_LOGIN_ON_GET = False
+ACCOUNT_FORMS = {
+    "login": "sso.forms.SsoAwareLoginForm",
+    "reset_password": "sso.forms.SsoAwareResetPasswordForm",
+    "signup": "sso.forms.SsoAwareSignupForm",
+}
 
 # Data retention: the free text and private notes of pairs closed longer ago than this many days are purged
 # by a daily job (the purge is logged). Unset: kept (off by default).
