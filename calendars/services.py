@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from mentoring.tokens import issue
@@ -98,8 +99,7 @@ def feed_turn_off(*, user: User, feed_id: int) -> CalendarFeed:
     return current
 
 
-def feed_turn_off_all(*, user: User, by: User | None) -> int:
-    """Turn off every working address of ``user`` (an admin's action, e.g. when a login is compromised)."""
-    return CalendarFeed.objects.filter(user=user, revoked_at__isnull=True).update(
-        revoked_at=timezone.now(), revoked_by=by
-    )
+def feeds_turn_off(*, feeds: QuerySet[CalendarFeed], by: User | None) -> int:
+    """Turn off every working address among ``feeds`` (an administrator's action, e.g. for a compromised
+    login); returns how many were working."""
+    return feeds.filter(revoked_at__isnull=True).update(revoked_at=timezone.now(), revoked_by=by)
