@@ -8,6 +8,7 @@ Every endpoint takes a bearer token made on the SCIM tokens page (never a sessio
 from __future__ import annotations
 
 import json
+import uuid
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -193,7 +194,13 @@ def validate_user(document: dict[str, Any], context: Context, base: str) -> User
 
 
 def _get_user(scim_id: str) -> ScimUser:
-    scim_user = ScimUser.objects.provisioned().with_person().filter(scim_id=scim_id).first()
+    try:
+        wanted = uuid.UUID(scim_id)
+    except ValueError:
+        wanted = None
+    scim_user = (
+        ScimUser.objects.provisioned().with_person().filter(scim_id=wanted).first() if wanted else None
+    )
     if scim_user is None:
         raise ScimError(404, f"No user with id {scim_id}.")
     return scim_user
