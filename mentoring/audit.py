@@ -57,6 +57,10 @@ AUDITED: dict[str, dict[str, Any]] = {
     "matching.PairRule": {"include_fields": ["program", "mentor", "mentee", "kind"]},
     # The smallest group a dashboard shows, and the cost of an external hire.
     "outcomes.OutcomeSettings": {"include_fields": ["min_group_size", "external_hire_cost", "currency"]},
+    # Company sign-in providers (the client secret is never kept; settings hold domains and "SSO only").
+    "socialaccount.SocialApp": {
+        "include_fields": ["provider", "provider_id", "name", "client_id", "settings"]
+    },
 }
 # Answers whose reads are logged (never their content); the models are not registered, so their creation
 # and editing leave no entry with their text.

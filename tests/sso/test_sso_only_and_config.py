@@ -7,6 +7,7 @@ import json
 
 import pytest
 from allauth.socialaccount.models import SocialApp
+from auditlog.models import LogEntry
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
@@ -171,6 +172,8 @@ def test_hr_adds_changes_and_removes_an_oidc_provider(client, hr_admin):
     assert app.provider == "openid_connect" and app.secret == "very-secret-value"
     assert app.settings["server_url"] == "https://login.microsoftonline.com/0000-1111/v2.0"
     assert app.settings["domains"] == ["acme.co.uk", "acme.com"] and app.settings["sso_only"] is True
+    logged = LogEntry.objects.get_for_object(app).get()
+    assert logged.actor == hr_admin and "very-secret-value" not in str(logged.changes)
 
     edit_url = reverse("sso:provider_edit", args=[app.pk])
     page = client.get(edit_url)
