@@ -54,6 +54,7 @@ def navigation_for(request: HttpRequest) -> list[NavItem]:
             ("Master Mentor roster", reverse("cohorts:roster")),
             ("Playbook", reverse("programs:global_resource_list")),
             ("HR admins", reverse("people:hr_admins")),
+            ("Single sign-on", reverse("sso:provider_list")),
             ("Audit log", reverse("people:audit_log")),
             ("Scheduled jobs", reverse("notifications:operations")),
         ]

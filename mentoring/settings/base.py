@@ -104,6 +104,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
+    "sso.middleware.CompanySignInFormActionMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -366,8 +367,8 @@ CSRF_COOKIE_SAMESITE = "Lax"
 
 # Content Security Policy (django-csp): every script, style, font and image comes from this site, with no
 # inline script, event handler or style attribute (tests/mentoring/test_security_headers.py scans the
-# templates). Data URIs are allowed for images only: the two-factor QR code is one. A single sign-on
-# provider whose login form posts to another origin is added with CSP_FORM_ACTION.
+# templates). Data URIs are allowed for images only: the two-factor QR code is one. The sign-in pages add
+# the company sign-in providers' origins to form-action (sso.middleware); CSP_FORM_ACTION adds others.
 # (Not a setting named CSP_REPORT_ONLY: django-csp would take it for its own older settings.)
 _csp_report_only = env_bool("CSP_REPORT_ONLY", False)
 _csp_directives: dict[str, list[str]] = {

@@ -127,3 +127,13 @@ def test_the_provider_is_asked_for_pkce_and_the_standard_scopes(client, company_
     assert set(query["scope"][0].split()) == {"openid", "profile", "email"}
     assert query["code_challenge_method"] == ["S256"]
     assert Person.objects.count() == 0
+
+
+def test_the_sign_in_pages_let_their_forms_lead_to_the_provider(client, company_app, idp_url):
+    """Browsers check a form's redirects against form-action: the provider's origin must be allowed there."""
+    for url in (reverse("account_login"), reverse("sso:start")):
+        policy = client.get(url)["Content-Security-Policy"]
+        form_action = next(part for part in policy.split(";") if "form-action" in part)
+        assert idp_url in form_action and "'self'" in form_action
+    elsewhere = client.get(reverse("account_signup"))["Content-Security-Policy"]
+    assert idp_url not in elsewhere
