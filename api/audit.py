@@ -13,7 +13,7 @@ from django.db import models
 from django.http import HttpRequest
 from django.utils.encoding import smart_str
 
-from mentoring.audit import _entry
+from mentoring.audit import audit_entry
 
 from .models import ApiToken
 
@@ -29,7 +29,7 @@ def log_api_read(
     details = {"export": f"API {request.path}", "token": f"#{token.pk} {token.name} (…{token.hint})"}
     if filters:
         details["filters"] = filters
-    entry = _entry(
+    entry = audit_entry(
         content_type=ContentType.objects.get_for_model(subject),
         object_pk=instance.pk if instance is not None else "",
         object_repr=smart_str(instance) if instance is not None else f"API {request.path}",

@@ -61,6 +61,14 @@ AUDITED: dict[str, dict[str, Any]] = {
     "socialaccount.SocialApp": {
         "include_fields": ["provider", "provider_id", "name", "client_id", "settings"]
     },
+    # Tokens made and revoked: SCIM provisioning, the read API (and the programs it reads), calendar feeds.
+    # Never their digest.
+    "scim.ScimToken": {"include_fields": ["name", "hint", "revoked_at", "revoked_by"]},
+    "api.ApiToken": {
+        "include_fields": ["name", "hint", "master_mentors", "revoked_at", "revoked_by"],
+        "m2m_fields": {"programs"},
+    },
+    "calendars.CalendarFeed": {"include_fields": ["user", "hint", "revoked_at", "revoked_by"]},
 }
 # Answers whose reads are logged (never their content); the models are not registered, so their creation
 # and editing leave no entry with their text.
@@ -135,7 +143,7 @@ def _m2m_changed(
         LogEntry.objects.log_m2m_changes(changed, instance, operation, field_name)
 
 
-def _entry(
+def audit_entry(
     *,
     content_type: ContentType,
     object_pk: Any,
@@ -183,7 +191,7 @@ def log_changes(
         }
         if changes:
             entries.append(
-                _entry(
+                audit_entry(
                     content_type=ContentType.objects.get_for_model(instance),
                     object_pk=instance.pk,
                     object_repr=smart_str(instance),
@@ -204,7 +212,7 @@ def log_reads(objects: Iterable[models.Model], *, request: HttpRequest, what: st
     for instance in objects:
         label = smart_str(instance._meta.verbose_name).capitalize()
         entries.append(
-            _entry(
+            audit_entry(
                 content_type=ContentType.objects.get_for_model(instance),
                 object_pk=instance.pk,
                 object_repr=f"{label} {instance.pk}",
@@ -225,7 +233,7 @@ def log_export(
     details = {"export": file_name}
     if filters:
         details["filters"] = filters
-    _entry(
+    audit_entry(
         content_type=ContentType.objects.get_for_model(subject),
         object_pk=instance.pk if instance is not None else "",
         object_repr=smart_str(instance) if instance is not None else file_name,

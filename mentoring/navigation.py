@@ -55,6 +55,8 @@ def navigation_for(request: HttpRequest) -> list[NavItem]:
             ("Playbook", reverse("programs:global_resource_list")),
             ("HR admins", reverse("people:hr_admins")),
             ("Single sign-on", reverse("sso:provider_list")),
+            ("SCIM provisioning", reverse("scim:token_list")),
+            ("API tokens", reverse("api:token_list")),
             ("Audit log", reverse("people:audit_log")),
             ("Scheduled jobs", reverse("notifications:operations")),
         ]

@@ -143,6 +143,7 @@ def _https_url(value: str, *, what: str) -> str:
 class OidcProviderForm(ProviderForm):
     protocol = "openid_connect"
     server_url = forms.URLField(
+        assume_scheme="https",
         label="Issuer URL",
         help_text="Okta: https://<your-org>.okta.com (or an authorization server's issuer). Entra ID: "
         "https://login.microsoftonline.com/<tenant-id>/v2.0. Google: https://accounts.google.com.",
@@ -169,13 +170,14 @@ class OidcProviderForm(ProviderForm):
 class SamlProviderForm(ProviderForm):
     protocol = "saml"
     metadata_url = forms.URLField(
+        assume_scheme="https",
         required=False,
         label="IdP metadata URL",
         help_text="Okta: the app's “Metadata URL”. Entra ID: “App Federation Metadata Url”. Either this, or "
         "the three fields below.",
     )
     entity_id = forms.CharField(required=False, max_length=500, label="IdP entity ID (issuer)")
-    sso_url = forms.URLField(required=False, label="IdP single sign-on URL")
+    sso_url = forms.URLField(required=False, label="IdP single sign-on URL", assume_scheme="https")
     x509cert = forms.CharField(
         required=False,
         label="IdP signing certificate",

@@ -335,6 +335,15 @@ SOCIALACCOUNT_PROVIDERS: dict = providers_from_env(env.str("SSO_PROVIDERS", defa
 SOCIALACCOUNT_ADAPTER = "sso.adapters.SocialAccountAdapter"
 SOCIALACCOUNT_STORE_TOKENS = False
 SOCIALACCOUNT_LOGIN_ON_GET = False
+# SCIM provisioning (docs/scim.md): what a person provisioned without these HR fields gets.
+SCIM_DEFAULT_JOB_LEVEL = env_positive_int("SCIM_DEFAULT_JOB_LEVEL", 1)
+SCIM_DEFAULT_DIVISION = env.str("SCIM_DEFAULT_DIVISION", default="Unassigned")
+SCIM_DEFAULT_DEPARTMENT = env.str("SCIM_DEFAULT_DEPARTMENT", default="Unassigned")
+# Calendar feeds (docs/calendar-feeds.md): how far back and ahead a personal feed reaches.
+CALENDAR_FEED_PAST_DAYS = env_positive_int("CALENDAR_FEED_PAST_DAYS", 90)
+CALENDAR_FEED_FUTURE_DAYS = env_positive_int("CALENDAR_FEED_FUTURE_DAYS", 365)
+# Read API (docs/api.md): calls per token, e.g. "120/min".
+API_RATE_LIMIT = env.str("API_RATE_LIMIT", default="120/min")
 ACCOUNT_FORMS = {
     "login": "sso.forms.SsoAwareLoginForm",
     "reset_password": "sso.forms.SsoAwareResetPasswordForm",

@@ -19,8 +19,6 @@ API: dict[str, Entry] = {
         owner="v_hr",
         own=HR,
         why=TOKENS,
-        changes=False,
-        note="tokens are not in the snapshot's apps; the page's tests check the token is made",
     ),
     "api:token_revoke": Entry(
         kwargs=lambda w: {"pk": w.objects["api_token"].pk},
@@ -29,8 +27,6 @@ API: dict[str, Entry] = {
         owner="v_hr",
         own=HR,
         why=HR_RUNS,
-        changes=False,
-        note="tokens are not in the snapshot's apps; the page's tests check the token is revoked",
     ),
     "api:openapi-json": Entry(own=EVERYONE, why=NO_DATA),
     "api:openapi-view": Entry(own=EVERYONE, why=NO_DATA),

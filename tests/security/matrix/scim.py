@@ -27,8 +27,6 @@ SCIM: dict[str, Entry] = {
         own=HR,
         why=HR_PROVISIONS,
         names_ok=True,
-        changes=False,
-        note="tokens live in the scim app, outside the matrix's snapshot",
     ),
     "scim:token_revoke": Entry(
         kwargs=lambda w: {"pk": w.scim_token.pk},
@@ -37,7 +35,5 @@ SCIM: dict[str, Entry] = {
         own=HR,
         why=HR_PROVISIONS,
         names_ok=True,
-        changes=False,
-        note="tokens live in the scim app, outside the matrix's snapshot",
     ),
 }
