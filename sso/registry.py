@@ -38,10 +38,15 @@ def from_environment(app: SocialApp) -> bool:
 
 def company_apps(request: HttpRequest | None = None, *, include_disabled: bool = False) -> list[SocialApp]:
     """Every company sign-in provider: those HR added in the browser, then those of the environment."""
+    cache_name = "_sso_all_apps" if include_disabled else "_sso_enabled_apps"
+    if request is not None and hasattr(request, cache_name):  # the login page asks more than once
+        return list(getattr(request, cache_name))
     adapter = get_adapter(request)
     apps: list[SocialApp] = []
     for protocol in COMPANY_PROTOCOLS:
         apps.extend(adapter.list_apps(request, provider=protocol, include_disabled=include_disabled))
+    if request is not None:
+        setattr(request, cache_name, tuple(apps))
     return apps
 
 

@@ -137,3 +137,10 @@ def test_the_sign_in_pages_let_their_forms_lead_to_the_provider(client, company_
         assert idp_url in form_action and "'self'" in form_action
     elsewhere = client.get(reverse("account_signup"))["Content-Security-Policy"]
     assert idp_url not in elsewhere
+
+
+def test_the_login_page_reads_the_providers_in_a_bounded_number_of_queries(
+    client, company_app, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(3):
+        assert client.get(reverse("account_login")).status_code == 200
