@@ -41,8 +41,13 @@ class ScimUser(models.Model):
     external_id = models.CharField("externalId", max_length=255, blank=True)
     given_name = models.CharField(max_length=200, blank=True)
     family_name = models.CharField(max_length=200, blank=True)
-    # The e-mail addresses as the identity provider sent them ([{"value", "type", "primary"}]); the
-    # sign-in address is ``user_name``.
+    # name.formatted as sent (returned as sent); the person's full name is displayName, else this.
+    formatted_name = models.CharField("name.formatted", max_length=200, blank=True)
+    # displayName as sent (returned as sent); the person's full name comes from it when given.
+    display_name = models.CharField("displayName", max_length=200, blank=True)
+    # The e-mail addresses as the identity provider sent them ([{"value", "type", "primary"}]), as
+    # returned; ``ScimEmail`` rows hold the same addresses for filters. The sign-in address is the
+    # person's e-mail (see ``services.sign_in_address``).
     emails = models.JSONField(default=list, blank=True)
     active = models.BooleanField(default=True)
     # Incremented on every change; meta.version is the weak ETag W/"<version>".
@@ -72,6 +77,24 @@ class ScimUser(models.Model):
     @property
     def etag(self) -> str:
         return f'W/"{self.version}"'
+
+
+class ScimEmail(models.Model):
+    """One of a provisioned user's e-mail addresses, as a row, so filters such as
+    ``emails[type eq "work" and value co "@example.com"]`` select on it (any address of the user matches)."""
+
+    scim_user = models.ForeignKey(ScimUser, on_delete=models.CASCADE, related_name="email_rows")
+    value = models.CharField(max_length=254)
+    type = models.CharField(max_length=32, blank=True)
+    primary = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["scim_user", "pk"]
+        verbose_name = "SCIM e-mail address"
+        indexes = [models.Index(Lower("value"), name="scim_email_value_ci_idx")]
+
+    def __str__(self) -> str:
+        return self.value
 
 
 class ScimEvent(models.Model):

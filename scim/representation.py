@@ -13,7 +13,10 @@ from .schemas import CORE_USER, ENTERPRISE_USER, MENTORING_USER, UserResource
 def to_document(scim_user: ScimUser, base: str) -> dict[str, Any]:
     person = scim_user.person
     location = f"{base}Users/{scim_user.scim_id}"
-    name: dict[str, Any] = {"formatted": person.full_name}
+    # name and displayName as the identity provider sent them (the person's full name is derived from them).
+    name: dict[str, Any] = {}
+    if scim_user.formatted_name:
+        name["formatted"] = scim_user.formatted_name
     if scim_user.given_name:
         name["givenName"] = scim_user.given_name
     if scim_user.family_name:
@@ -38,8 +41,6 @@ def to_document(scim_user: ScimUser, base: str) -> dict[str, Any]:
         "schemas": [CORE_USER, ENTERPRISE_USER, MENTORING_USER],
         "id": str(scim_user.scim_id),
         "userName": scim_user.user_name,
-        "name": name,
-        "displayName": person.full_name,
         "active": scim_user.active,
         "emails": emails,
         ENTERPRISE_USER: enterprise,
@@ -52,6 +53,10 @@ def to_document(scim_user: ScimUser, base: str) -> dict[str, Any]:
             "version": scim_user.etag,
         },
     }
+    if name:
+        document["name"] = name
+    if scim_user.display_name:
+        document["displayName"] = scim_user.display_name
     if scim_user.external_id:
         document["externalId"] = scim_user.external_id
     if person.title:

@@ -22,6 +22,7 @@ from scim2_models import (
     Filter,
     Meta,
     Patch,
+    Required,
     ResourceType,
     Schema,
     ServiceProviderConfig,
@@ -96,6 +97,27 @@ def _trimmed(schema: Schema, kept: set[str]) -> Schema:
     return schema
 
 
+def _with_sign_in_address(schema: Schema) -> Schema:
+    """People sign in with an e-mail address: ``emails`` (with a value) is announced as required, so
+    clients that follow the schema send one. A ``userName`` that is an e-mail address is enough too."""
+    for attribute in schema.attributes or []:
+        if attribute.name == "userName":
+            attribute.description = (
+                "Unique (case-insensitive) identifier of the user at the identity provider, kept and "
+                "returned as sent; when it is an e-mail address, it is the address the person signs in with."
+            )
+        if attribute.name == "emails":
+            attribute.required = Required.true
+            attribute.description = (
+                "E-mail addresses of the user. The person signs in with userName when it is an e-mail "
+                "address, else with the primary address, else the one of type work, else the first."
+            )
+            for sub in attribute.sub_attributes or []:
+                if sub.name == "value":
+                    sub.required = Required.true
+    return schema
+
+
 def schemas(base_url: str) -> list[dict[str, Any]]:
     """The three schemas, as ``/Schemas`` lists them."""
     documents = []
@@ -105,6 +127,8 @@ def schemas(base_url: str) -> list[dict[str, Any]]:
         (MentoringUser, MENTORING_USER, "MentoringUser"),
     ):
         schema = _trimmed(model.to_schema(), SUPPORTED[urn])
+        if urn == CORE_USER:
+            schema = _with_sign_in_address(schema)
         schema.name = name
         schema.meta = Meta(resource_type="Schema", location=f"{base_url}Schemas/{urn}")
         documents.append(schema.model_dump(scim_ctx=Context.RESOURCE_QUERY_RESPONSE))

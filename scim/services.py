@@ -27,7 +27,7 @@ from people.models import MAX_JOB_LEVEL, MIN_JOB_LEVEL, Department, Division, Pe
 from people.permissions import manager_chain_ids
 
 from .errors import ScimError, invalid_value, uniqueness
-from .models import ScimEvent, ScimToken, ScimUser
+from .models import ScimEmail, ScimEvent, ScimToken, ScimUser
 from .schemas import MentoringUser, UserResource
 
 logger = logging.getLogger(__name__)
@@ -82,10 +82,13 @@ def _default_job_level() -> int:
 class _Wanted:
     """The directory values a SCIM representation asks for (None: not sent, keep what is there)."""
 
-    user_name: str
+    user_name: str  # as sent: any string (RFC 7643 §4.1.1)
+    email: str  # the sign-in address: see ``sign_in_address``
     external_id: str
     given_name: str
     family_name: str
+    formatted_name: str
+    display_name: str
     full_name: str
     title: str
     active: bool
@@ -106,36 +109,56 @@ def _clean(value: Any, max_length: int, what: str) -> str:
     return text
 
 
+def _is_email(text: str) -> bool:
+    try:
+        validate_email(text)
+    except ValidationError:
+        return False
+    return True
+
+
+NO_EMAIL = "Give an e-mail address in userName or emails; people sign in with their work e-mail."
+
+
+def sign_in_address(user_name: str, emails: list[dict[str, Any]]) -> str:
+    """The person's sign-in e-mail: ``userName`` when it is an e-mail address (Okta's login usually is,
+    Entra ID's userPrincipalName often is), else the primary address in ``emails``, else the one of type
+    "work", else the first."""
+    if _is_email(user_name):
+        return user_name.lower()
+    for wanted in (
+        lambda e: e["primary"],
+        lambda e: str(e["type"]).lower() == "work",
+        lambda e: True,
+    ):
+        found = next((e["value"] for e in emails if wanted(e)), None)
+        if found:
+            return str(found)
+    raise invalid_value(NO_EMAIL)
+
+
 def _wanted(resource: UserResource) -> _Wanted:
-    user_name = _clean(resource.user_name, 254, "userName").lower()
+    user_name = _clean(resource.user_name, 254, "userName")
     if not user_name:
         raise ScimError(400, "userName is required.", "invalidValue")
-    try:
-        validate_email(user_name)
-    except ValidationError as error:
-        raise invalid_value(
-            f"userName '{user_name}' is not an e-mail address; people sign in with their work e-mail."
-        ) from error
     name = resource.name
     given = _clean(name.given_name if name else "", 200, "name.givenName")
     family = _clean(name.family_name if name else "", 200, "name.familyName")
-    full_name = (
-        _clean(resource.display_name, 200, "displayName")
-        or _clean(name.formatted if name else "", 200, "name.formatted")
-        or " ".join(part for part in (given, family) if part)
-        or user_name
-    )
+    formatted = _clean(name.formatted if name else "", 200, "name.formatted")
+    display_name = _clean(resource.display_name, 200, "displayName")
+    full_name = display_name or formatted or " ".join(part for part in (given, family) if part)
     emails = []
     for email in resource.emails or []:
         value = _clean(email.value, 254, "emails.value").lower()
         if not value:
             continue
-        try:
-            validate_email(value)
-        except ValidationError as error:
-            raise invalid_value(f"'{value}' in emails is not an e-mail address.") from error
-        kind = getattr(email.type, "value", email.type)
-        emails.append({"value": value, "type": kind or "work", "primary": bool(email.primary)})
+        if not _is_email(value):
+            raise invalid_value(f"'{value}' in emails is not an e-mail address.")
+        kind = _clean(getattr(email.type, "value", email.type), 32, "emails.type")
+        emails.append({"value": value, "type": kind, "primary": bool(email.primary)})
+    address = sign_in_address(user_name, emails)  # by the types as sent
+    emails = [{**e, "type": e["type"] or "work"} for e in emails]
+    full_name = full_name or address
     enterprise = resource[EnterpriseUser] if resource.schemas else None
     mentoring = resource[MentoringUser] if resource.schemas else None
     employee_id = division = department = manager_id = None
@@ -154,9 +177,12 @@ def _wanted(resource: UserResource) -> _Wanted:
         location = _clean(mentoring.location, 120, "location")
     return _Wanted(
         user_name=user_name,
+        email=address,
         external_id=_clean(resource.external_id, 255, "externalId"),
         given_name=given,
         family_name=family,
+        formatted_name=formatted,
+        display_name=display_name,
         full_name=full_name,
         title=_clean(resource.title, 200, "title"),
         active=resource.active is not False,
@@ -238,8 +264,8 @@ def _manager_for(wanted: _Wanted, person: Person | None) -> Person | None:
 
 def _check_unique(wanted: _Wanted, person: Person | None) -> None:
     others = Person.objects.exclude(pk=person.pk) if person and person.pk else Person.objects.all()
-    if others.filter(email__iexact=wanted.user_name).exists():
-        raise uniqueness(f"Another person in the directory has the e-mail address {wanted.user_name}.")
+    if others.filter(email__iexact=wanted.email).exists():
+        raise uniqueness(f"Another person in the directory has the e-mail address {wanted.email}.")
     if wanted.employee_id and others.filter(employee_id=wanted.employee_id).exists():
         raise uniqueness(f"Another person in the directory has the employee number {wanted.employee_id}.")
     taken = ScimUser.objects.provisioned().filter(user_name__iexact=wanted.user_name)
@@ -262,18 +288,18 @@ def _sync_login(person: Person, wanted: _Wanted) -> tuple[User, list[str]]:
     changed: list[str] = []
     user = person.user
     if user is None:
-        user = User.objects.filter(email__iexact=wanted.user_name).first()
+        user = User.objects.filter(email__iexact=wanted.email).first()
         if user is not None and Person.objects.filter(user=user).exclude(pk=person.pk).exists():
-            raise uniqueness(f"The login {wanted.user_name} belongs to another person.")
+            raise uniqueness(f"The login {wanted.email} belongs to another person.")
         if user is None:
-            user = User.objects.create_user(email=wanted.user_name, password=None)
+            user = User.objects.create_user(email=wanted.email, password=None)
         person.user = user
         changed.append("login")
     fields = []
-    if user.email != wanted.user_name:
-        if User.objects.filter(email__iexact=wanted.user_name).exclude(pk=user.pk).exists():
-            raise uniqueness(f"Another login has the e-mail address {wanted.user_name}.")
-        user.email = wanted.user_name
+    if user.email != wanted.email:
+        if User.objects.filter(email__iexact=wanted.email).exclude(pk=user.pk).exists():
+            raise uniqueness(f"Another login has the e-mail address {wanted.email}.")
+        user.email = wanted.email
         fields.append("email")
     if user.is_active != wanted.active:
         user.is_active = wanted.active
@@ -284,10 +310,10 @@ def _sync_login(person: Person, wanted: _Wanted) -> tuple[User, list[str]]:
     if fields:
         user.save(update_fields=fields)
     # The identity provider vouches for the address: verified and primary, so the login links and signs in.
-    EmailAddress.objects.filter(user=user).exclude(email__iexact=wanted.user_name).update(primary=False)
-    address = EmailAddress.objects.filter(user=user, email__iexact=wanted.user_name).first()
+    EmailAddress.objects.filter(user=user).exclude(email__iexact=wanted.email).update(primary=False)
+    address = EmailAddress.objects.filter(user=user, email__iexact=wanted.email).first()
     if address is None:
-        EmailAddress.objects.create(user=user, email=wanted.user_name, verified=True, primary=True)
+        EmailAddress.objects.create(user=user, email=wanted.email, verified=True, primary=True)
     elif not (address.verified and address.primary):
         address.verified = address.primary = True
         address.save(update_fields=["verified", "primary"])
@@ -296,7 +322,7 @@ def _sync_login(person: Person, wanted: _Wanted) -> tuple[User, list[str]]:
 
 _PERSON_ATTRIBUTES = {
     "full_name": "displayName",
-    "email": "userName",
+    "email": "emails",
     "title": "title",
     "employee_id": "employeeNumber",
     "department_id": "department",
@@ -311,6 +337,8 @@ _SCIM_ATTRIBUTES = {
     "external_id": "externalId",
     "given_name": "name.givenName",
     "family_name": "name.familyName",
+    "formatted_name": "name.formatted",
+    "display_name": "displayName",
     "emails": "emails",
     "active": "active",
 }
@@ -322,7 +350,7 @@ def _apply(scim_user: ScimUser, person: Person, wanted: _Wanted) -> list[str]:
     _check_unique(wanted, person)
     before = {f: getattr(person, f) for f in _PERSON_ATTRIBUTES} if not creating else {}
     person.full_name = wanted.full_name
-    person.email = wanted.user_name
+    person.email = wanted.email
     person.title = wanted.title
     person.location = wanted.location
     if wanted.employee_id is not None:
@@ -355,10 +383,27 @@ def _apply(scim_user: ScimUser, person: Person, wanted: _Wanted) -> list[str]:
     scim_user.external_id = wanted.external_id
     scim_user.given_name = wanted.given_name
     scim_user.family_name = wanted.family_name
-    scim_user.emails = wanted.emails
+    scim_user.formatted_name = wanted.formatted_name
+    scim_user.display_name = wanted.display_name
+    # What was sent, or else the sign-in address: the addresses returned, and those filters select on.
+    scim_user.emails = wanted.emails or [{"value": wanted.email, "type": "work", "primary": True}]
     scim_user.active = wanted.active
     changed += [name for f, name in _SCIM_ATTRIBUTES.items() if scim_before[f] != getattr(scim_user, f)]
     return sorted(set(changed))
+
+
+def _index_emails(scim_user: ScimUser) -> None:
+    """The user's ``ScimEmail`` rows, the same addresses as ``scim_user.emails``."""
+    ScimEmail.objects.filter(scim_user=scim_user).delete()
+    ScimEmail.objects.bulk_create(
+        ScimEmail(
+            scim_user=scim_user,
+            value=email["value"],
+            type=email.get("type") or "",
+            primary=bool(email.get("primary")),
+        )
+        for email in scim_user.emails
+    )
 
 
 def _log(operation: str, scim_user: ScimUser, token: ScimToken | None, fields: list[str]) -> None:
@@ -369,11 +414,11 @@ def _log(operation: str, scim_user: ScimUser, token: ScimToken | None, fields: l
 
 def _adoptable(wanted: _Wanted) -> Person | None:
     """A person from the HR import with this e-mail or employee number, if there is exactly one."""
-    by_email = Person.objects.filter(email__iexact=wanted.user_name).first()
+    by_email = Person.objects.filter(email__iexact=wanted.email).first()
     by_number = Person.objects.filter(employee_id=wanted.employee_id).first() if wanted.employee_id else None
     if by_email and by_number and by_email.pk != by_number.pk:
         raise uniqueness(
-            f"The e-mail address {wanted.user_name} and the employee number {wanted.employee_id} belong to "
+            f"The e-mail address {wanted.email} and the employee number {wanted.employee_id} belong to "
             "two different people in the directory."
         )
     return by_email or by_number
@@ -395,9 +440,7 @@ def scim_user_create(*, resource: UserResource, token: ScimToken | None) -> Scim
         person = Person.objects.select_for_update().get(pk=person.pk)
         existing = ScimUser.objects.select_for_update().filter(person=person).first()
         if existing is not None and existing.deprovisioned_at is None:
-            raise uniqueness(
-                f"{wanted.user_name} matches a person already provisioned as {existing.user_name}."
-            )
+            raise uniqueness(f"{wanted.email} matches a person already provisioned as {existing.user_name}.")
         if existing is not None:
             # Back after a DELETE: a new SCIM id, the same person and history.
             operation = ScimEvent.Operation.RESTORE
@@ -418,6 +461,7 @@ def scim_user_create(*, resource: UserResource, token: ScimToken | None) -> Scim
             scim_user.save()
     except IntegrityError as error:  # a concurrent request provisioned the same userName first
         raise uniqueness(f"A user with userName {wanted.user_name} is already provisioned.") from error
+    _index_emails(scim_user)
     _log(operation, scim_user, token, fields)
     logger.info("SCIM %s %s (person %s)", operation, scim_user.scim_id, person.pk)
     return scim_user
@@ -435,6 +479,8 @@ def scim_user_replace(
     if fields:
         scim_user.version += 1
     scim_user.save()
+    if "emails" in fields:
+        _index_emails(scim_user)
     if "active" in fields:
         operation = ScimEvent.Operation.REACTIVATE if wanted.active else ScimEvent.Operation.DEACTIVATE
     if fields:
