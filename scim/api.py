@@ -374,3 +374,30 @@ def schema_detail(request: HttpRequest, urn: str) -> HttpResponse:
     if not found:
         raise ScimError(404, f"No schema {urn}.")
     return scim_response(found[0])
+
+
+# --- Everything else under /scim/v2/ ------------------------------------------------------------------------
+
+# RFC 7644 §3.12: 501 when "the service provider does not support the requested operation"; §3.11 names
+# 501 for an unsupported /Me. ServiceProviderConfig says bulk is not supported.
+NOT_IMPLEMENTED = {
+    "me": "/Me is not supported: identity providers provision users by their id under /Users.",
+    "bulk": "Bulk is not supported (see ServiceProviderConfig); send one request per user.",
+    ".search": "POST /.search is not supported; list with GET /Users?filter=... instead.",
+}
+ALL_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
+
+
+@scim_endpoint(*ALL_METHODS)
+def not_served(request: HttpRequest, path: str) -> HttpResponse:
+    """Any other path: a SCIM error body (after the token check), never the site's HTML page."""
+    first = path.strip("/").split("/")[0].lower()
+    last = path.strip("/").split("/")[-1].lower()
+    for key in (first, last):
+        if key in NOT_IMPLEMENTED:
+            raise ScimError(501, NOT_IMPLEMENTED[key])
+    if first == "groups":
+        raise ScimError(
+            404, "Groups are not supported: this service provisions users only (see ResourceTypes)."
+        )
+    raise ScimError(404, f"There is no SCIM endpoint /{path}; this service serves /Users and discovery.")

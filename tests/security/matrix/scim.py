@@ -19,6 +19,8 @@ SCIM: dict[str, Entry] = {
     "scim:schema": Entry(
         kwargs=lambda w: {"urn": "urn:ietf:params:scim:schemas:core:2.0:User"}, note=TOKEN_ONLY
     ),
+    "scim:search": Entry(kwargs=lambda w: {"path": ".search"}, post=lambda w: {}, note=TOKEN_ONLY),
+    "scim:not_served": Entry(kwargs=lambda w: {"path": "Groups"}, post=lambda w: {}, note=TOKEN_ONLY),
     # HR admins' pages.
     "scim:token_list": Entry(own=HR, why=HR_PROVISIONS, names_ok=True),
     "scim:token_create": Entry(
