@@ -277,3 +277,105 @@ def test_discovery_documents(scim):
     assert {a["name"] for a in mentoring["attributes"]} == {"jobLevel", "hireDate", "location"}
     _error(scim.get("Schemas/urn:example:nothing"), 404)
     _error(scim.post("ServiceProviderConfig", {}), 405)
+
+
+# --- userName that is not an e-mail address ----------------------------------------------------------------
+
+
+def test_user_name_may_be_any_string_and_the_sign_in_address_comes_from_emails(scim):
+    body = user_payload("ada.lovelace@example.com", userName="ALovelace")
+    body["emails"] = [
+        {"value": "ada@home.example.org", "type": "home"},
+        {"value": "Ada.Lovelace@Example.com", "type": "work", "primary": True},
+    ]
+    ada = scim.post("Users", body)
+    assert ada.status_code == 201, ada.content
+    assert ada.json()["userName"] == "ALovelace"  # kept and returned as sent
+    person = Person.objects.select_related("user").get(scim__scim_id=ada.json()["id"])
+    assert person.email == person.user.email == "ada.lovelace@example.com"  # the primary address
+    # No primary: the work address; no type either: the first.
+    okta = user_payload("x@example.com", userName="00u1okta-login")
+    okta["emails"] = [
+        {"value": "home@example.org", "type": "home"},
+        {"value": "grace@example.com", "type": "work"},
+    ]
+    assert scim.post("Users", okta).status_code == 201
+    assert Person.objects.filter(email="grace@example.com").exists()
+    random = user_payload("x@example.com", userName="5e9d0c1a-checker")
+    random["emails"] = [{"value": "first@example.com"}, {"value": "second@example.com"}]
+    assert scim.post("Users", random).status_code == 201
+    assert Person.objects.filter(email="first@example.com").exists()
+    # Unique, case-insensitively, on userName.
+    clash = user_payload("someone.else@example.com", userName="alovelace")
+    _error(scim.post("Users", clash), 409, "uniqueness")
+    # No address at all: said plainly.
+    body = _error(
+        scim.post("Users", {**user_payload("x@example.com", userName="nobody"), "emails": []}),
+        400,
+        "invalidValue",
+    )
+    assert "e-mail address in userName or emails" in body["detail"]
+    # Filters on userName and on any address.
+    for expression in (
+        'userName eq "alovelace"',
+        'emails.value eq "ada@home.example.org"',
+        'emails eq "ADA.LOVELACE@example.com"',
+    ):
+        found = scim.get("Users", filter=expression).json()["Resources"]
+        assert [u["id"] for u in found] == [ada.json()["id"]], expression
+
+
+def test_an_hr_person_is_adopted_by_the_address_in_emails(scim, department):
+    from tests.factories import PersonFactory
+
+    existing = PersonFactory(email="mary.somerville@example.com", department=department)
+    body = user_payload("mary.somerville@example.com", userName="msomerville")
+    created = scim.post("Users", body)
+    assert created.status_code == 201, created.content
+    assert ScimUser.objects.get(scim_id=created.json()["id"]).person_id == existing.pk
+
+
+# --- Value filters ------------------------------------------------------------------------------------------
+
+
+def test_value_path_filters_on_emails(scim):
+    ada = user_payload("ada.lovelace@example.com")
+    ada["emails"] = [
+        {"value": "ada.lovelace@example.com", "type": "work", "primary": True},
+        {"value": "ada@home.example.org", "type": "home"},
+    ]
+    ada_id = scim.post("Users", ada).json()["id"]
+    grace_id = _create(scim, "grace.hopper@example.com")["id"]
+    for expression, expected in (
+        ('emails[type eq "work"]', {ada_id, grace_id}),
+        ('emails[type eq "home"]', {ada_id}),
+        ('emails[type eq "home" and value co "home.example"]', {ada_id}),
+        # The conditions hold for the same address: Ada's work address is not on the home domain.
+        ('emails[type eq "work" and value co "home.example"]', set()),
+        ('emails[type eq "work"].value eq "grace.hopper@example.com"', {grace_id}),
+        ('emails[type eq "home"].value eq "ada.lovelace@example.com"', set()),
+        ('emails[primary eq true and value sw "ada"]', {ada_id}),
+        ('emails.type eq "home"', {ada_id}),
+        ('not (emails[type eq "home"])', {grace_id}),
+        ('userName sw "grace" or emails[type eq "home"]', {ada_id, grace_id}),
+    ):
+        found = scim.get("Users", filter=expression).json()["Resources"]
+        assert {u["id"] for u in found} == expected, expression
+    _error(scim.get("Users", filter='addresses[type eq "work"]'), 400, "invalidFilter")
+    _error(scim.get("Users", filter='emails[display eq "x"]'), 400, "invalidFilter")
+    _error(scim.get("Users", filter='emails[primary eq "yes"]'), 400, "invalidFilter")
+
+
+# --- Paths the service does not serve -----------------------------------------------------------------------
+
+
+def test_unknown_paths_answer_scim_errors_after_the_token(scim, client):
+    for path in ("Groups", "Groups/5f0e6d52", "nope", "Users/1/extra"):
+        _error(scim.get(path), 404)
+    for path in ("Me", "Bulk", ".search", "Users/.search"):
+        _error(scim.get(path), 501)
+        _error(scim.post(path, {}), 501)
+    for path in ("Groups", "Me", "Bulk", "nope", ".search"):
+        response = client.get(BASE + path)
+        _error(response, 401)
+        assert response["WWW-Authenticate"].startswith("Bearer")
