@@ -6,7 +6,9 @@ import json
 from typing import Any
 
 import pytest
+from django.core import signals
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from django.test import Client
 from scim2_client.engines.wsgi import WSGISCIMClient
 from scim2_models import EnterpriseUser, ResourceType, ScimProvider, User
@@ -46,6 +48,28 @@ class ScimHttp:
         return self.client.delete(BASE + path, headers=headers)
 
 
+def wsgi_application():
+    """The project's WSGI application for scim2-client, as Django's test client runs it: the request signals
+    that close database connections are detached during each call, so the test's transaction survives
+    (on PostgreSQL the connection would otherwise be closed under the test)."""
+    application = get_wsgi_application()
+
+    def call(environ, start_response):
+        signals.request_started.disconnect(close_old_connections)
+        signals.request_finished.disconnect(close_old_connections)
+        try:
+            result = application(environ, start_response)
+            try:
+                return [b"".join(result)]
+            finally:
+                result.close()  # sends request_finished while the signal is detached
+        finally:
+            signals.request_started.connect(close_old_connections)
+            signals.request_finished.connect(close_old_connections)
+
+    return call
+
+
 @pytest.fixture
 def scim_token(hr_admin):
     return services.token_create(name="Okta production", by=hr_admin)
@@ -61,7 +85,7 @@ def scim_client(scim_token) -> WSGISCIMClient:
     """scim2-client over the project's WSGI application: every request goes through the middleware, the
     URLs and the views, as over the network."""
     client = WSGISCIMClient(
-        get_wsgi_application(),
+        wsgi_application(),
         base_url="http://localhost/scim/v2",
         headers={"Authorization": f"Bearer {scim_token.plaintext}"},
         provider=ScimProvider(

@@ -6,13 +6,14 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.core.wsgi import get_wsgi_application
 from pydantic import Field
 from scim2_client.engines.wsgi import WSGISCIMClient
 from scim2_models import ScimProvider
 from scim2_tester import Status, check_server
 
 from scim.schemas import ENTERPRISE_USER, MENTORING_USER, MentoringUser
+
+from .conftest import wsgi_application
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -59,7 +60,7 @@ class MentoringExamples(MentoringUser):
 def _client(plaintext: str, provider: ScimProvider | None = None) -> WSGISCIMClient:
     extra: dict[str, Any] = {"provider": provider} if provider else {}
     return WSGISCIMClient(
-        get_wsgi_application(),
+        wsgi_application(),
         base_url="http://localhost/scim/v2",
         headers={"Authorization": f"Bearer {plaintext}"},
         **extra,
