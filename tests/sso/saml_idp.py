@@ -97,7 +97,9 @@ class LoopbackSamlIdp:
             f'<samlp:Response xmlns:samlp="{SAMLP}" xmlns:saml="{SAML}" ID="{response_id}" Version="2.0" '
             f'IssueInstant="{_instant(now)}" Destination="{request.acs_url}" InResponseTo="{request.id}">'
             f"<saml:Issuer>{self.entity_id}</saml:Issuer>"
-            '<samlp:Status><samlp:StatusCode Value="urn:oasis:names:tc:SAML:2.0:status:Success"/></samlp:Status>'
+            "<samlp:Status>"
+            '<samlp:StatusCode Value="urn:oasis:names:tc:SAML:2.0:status:Success"/>'
+            "</samlp:Status>"
             f'<saml:Assertion ID="{assertion_id}" Version="2.0" IssueInstant="{_instant(now)}">'
             f"<saml:Issuer>{self.entity_id}</saml:Issuer>"
             "<saml:Subject>"

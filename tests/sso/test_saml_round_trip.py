@@ -84,7 +84,8 @@ def test_a_saml_provider_signs_in_only_its_own_domains(saml_client, idp):
     PersonFactory(email="eve@elsewhere.test")
     started = saml_client.post(reverse("sso:start"), {"email": EMAIL})
     request = idp.read_request(started["Location"])
-    posted = saml_client.post(urlsplit(request.acs_url).path, idp.respond(request, email="eve@elsewhere.test"))
+    answer = idp.respond(request, email="eve@elsewhere.test")
+    posted = saml_client.post(urlsplit(request.acs_url).path, answer)
     done = saml_client.get(posted["Location"])
     assert done.status_code == 403 and b"signs in addresses of globex.test only" in done.content
     assert not get_user_model().objects.filter(email__iexact="eve@elsewhere.test").exists()
