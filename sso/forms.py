@@ -13,6 +13,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ImproperlyConfigured
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.html import format_html
 
 from .config import SLUG, normalize_domains
@@ -102,14 +103,19 @@ class ProviderForm(forms.Form):
         if app is not None:
             self.fields["slug"].disabled = True
 
+    @cached_property
+    def providers(self) -> list[SocialApp]:
+        """Every provider, turned off or not: identifiers and domains are unique across them all."""
+        return company_apps(include_disabled=True)
+
     def clean_slug(self) -> str:
         slug = self.cleaned_data["slug"].strip().lower()
         if self.app is not None:
             return self.app.provider_id
         if not SLUG.match(slug):
             raise forms.ValidationError("Use lowercase letters, digits and hyphens, e.g. acme-okta.")
-        taken = {app.provider_id for app in company_apps(include_disabled=True)} | {
-            app.client_id for app in company_apps(include_disabled=True) if app.provider == "saml"
+        taken = {app.provider_id for app in self.providers} | {
+            app.client_id for app in self.providers if app.provider == "saml"
         }
         if slug in taken or SocialApp.objects.filter(provider_id=slug).exists():
             raise forms.ValidationError("Another provider already uses this identifier.")
@@ -121,7 +127,7 @@ class ProviderForm(forms.Form):
         except ImproperlyConfigured as error:
             raise forms.ValidationError(str(error).removeprefix("Domains: ")) from error
         mine = self.app.pk if self.app is not None else None
-        for other in company_apps(include_disabled=True):
+        for other in self.providers:
             if other.pk is not None and other.pk == mine:
                 continue
             clash = sorted(set(domains) & set(domains_of(other)))

@@ -25,7 +25,7 @@ SAMLP = "urn:oasis:names:tc:SAML:2.0:protocol"
 SAML = "urn:oasis:names:tc:SAML:2.0:assertion"
 
 
-def _key_and_certificate(name: str) -> tuple[str, str]:
+def key_and_certificate(name: str) -> tuple[str, str]:
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)])
     now = datetime.datetime.now(datetime.UTC)
@@ -65,7 +65,7 @@ class LoopbackSamlIdp:
     certificate: str = field(init=False)
 
     def __post_init__(self) -> None:
-        self.key, self.certificate = _key_and_certificate("idp.globex.test")
+        self.key, self.certificate = key_and_certificate("idp.globex.test")
 
     def read_request(self, redirect: str) -> AuthnRequest:
         """The AuthnRequest our server sent with the HTTP-Redirect binding."""

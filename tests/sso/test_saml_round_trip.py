@@ -13,7 +13,7 @@ from people.models import Person
 from sso.config import saml_settings
 from tests.factories import PersonFactory
 
-from .saml_idp import LoopbackSamlIdp, _key_and_certificate
+from .saml_idp import LoopbackSamlIdp, key_and_certificate
 
 pytestmark = pytest.mark.django_db
 HOST = "mentoring.example.com"  # python3-saml wants real host names in the service provider's addresses
@@ -70,7 +70,7 @@ def test_a_saml_sign_in_creates_the_login_links_the_person_and_lands_home(saml_c
 
 def test_a_response_signed_by_another_key_signs_nobody_in(saml_client, idp, caplog):
     PersonFactory(email=EMAIL)
-    forged_key, _ = _key_and_certificate("attacker.test")
+    forged_key, _ = key_and_certificate("attacker.test")
 
     done = _round_trip(saml_client, idp, key=forged_key)
 

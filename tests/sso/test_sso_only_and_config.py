@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-import datetime
 import json
 
 import pytest
 from allauth.socialaccount.models import SocialApp
 from auditlog.models import LogEntry
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
-from cryptography.x509.oid import NameOID
 from django.core.exceptions import ImproperlyConfigured
 from django.urls import reverse
 
@@ -21,6 +16,7 @@ from sso.registry import app_for_email, company_apps
 from tests.factories import PersonFactory, UserFactory
 
 from .conftest import ADA, DOMAIN
+from .saml_idp import key_and_certificate
 
 pytestmark = pytest.mark.django_db
 
@@ -229,23 +225,6 @@ def test_only_hr_admins_reach_the_provider_pages(client, employee, company_app):
 # --- SAML ---------------------------------------------------------------------------------------------------
 
 
-def _certificate() -> str:
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "idp.globex.test")])
-    now = datetime.datetime.now(datetime.UTC)
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now)
-        .not_valid_after(now + datetime.timedelta(days=365))
-        .sign(key, hashes.SHA256())
-    )
-    return cert.public_bytes(serialization.Encoding.PEM).decode()
-
-
 def test_hr_adds_a_saml_provider_whose_metadata_and_sign_in_work(client, hr_admin, settings):
     # python3-saml wants real host names in the service provider's addresses (not "testserver").
     settings.ALLOWED_HOSTS = ["mentoring.example.com"]
@@ -258,7 +237,7 @@ def test_hr_adds_a_saml_provider_whose_metadata_and_sign_in_work(client, hr_admi
         "enabled": "on",
         "entity_id": "https://idp.globex.test/metadata",
         "sso_url": "https://idp.globex.test/sso",
-        "x509cert": _certificate(),
+        "x509cert": key_and_certificate("idp.globex.test")[1],
     }
     assert client.post(reverse("sso:provider_create", args=["saml"]), post).status_code == 302
     app = SocialApp.objects.get(provider="saml")
